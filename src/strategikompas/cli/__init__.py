@@ -1,0 +1,13 @@
+"""Command-line interface: each command parses options, calls one library function, renders."""
+
+from __future__ import annotations
+
+from . import commands  # noqa: F401  (registers the commands)
+from .main import app
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,59 @@
+"""The typer app, the error boundary and the options shared by every command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from ..errors import StrategikompasError
+
+
+class _Group(TyperGroup):
+    """Turns the library's typed errors into one line on stderr and an exit status."""
+
+    def invoke(self, ctx):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except StrategikompasError as exc:
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="strategikompas",
+    help="Compare Danish municipalities' digitalisation strategies (kommunernes digitaliseringsstrategier).\n\n"
+    "Example: strategikompas compare hjoerring horsens",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        envvar="STRATEGIKOMPAS_WORKSPACE",
+        help="Workspace folder (data/linksamling.csv, corpus/, results/). Default: the current folder if it is one, else the bundled workspace.",
+        show_default=False,
+    ),
+]
+CsvOpt = Annotated[Path | None, typer.Option("--csv", help="Also write the table to this CSV file.", show_default=False)]
+CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Use this codebook (TOML) instead of the workspace's data/fokusomraader.toml.", show_default=False)]
+
+
+def workspace(path: Path | None):
+    from ..workspace import open_workspace
+
+    return open_workspace(path)
+
+
+def load_codebook(ws, path: Path | None):
+    from .. import codebook
+
+    return codebook.load(path or ws.codebook_path)

@@ -1,0 +1,133 @@
+"""The codebook (``data/fokusomraader.toml``): the terms that find each focus area.
+
+Terms match a word's lemma, or a part of a Danish compound ("informationssikkerhedspolitik"
+contains "sikkerhed"); phrases match sequences of lemmas (longest match wins, a word is
+counted once); exclusions stop a term inside a word ("værdighed" is not "værdi")."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DataFileError
+
+LABEL_IDS = ("borger", "sikkerhed", "vaerdi", "sammenhaeng", "effektivisering", "kompetencer", "teknologi", "data", "samarbejde", "organisering")
+
+
+@dataclass(frozen=True)
+class Label:
+    id: str
+    name: str
+    description: str
+    terms: tuple[str, ...]
+    phrases: tuple[tuple[str, ...], ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Codebook:
+    path: Path
+    version: str  # content hash: results made with another codebook are stale
+    labels: tuple[Label, ...] = field(default_factory=tuple)
+
+    @property
+    def ids(self) -> list[str]:
+        return [label.id for label in self.labels]
+
+    def name(self, label_id: str) -> str:
+        return next(label.name for label in self.labels if label.id == label_id)
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    return None
+
+
+def load(path: Path) -> Codebook:
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(path, "codebook not found")
+    raw = path.read_bytes()
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise DataFileError(path, f"not valid TOML ({exc})", int(match.group(1)) if match else None) from exc
+    tables = data.get("labels")
+    if not isinstance(tables, dict) or not tables:
+        raise DataFileError(path, "no [labels.<id>] tables")
+    labels = []
+    for label_id, spec in tables.items():
+        line = _line_of(text, f"[labels.{label_id}]")
+        if label_id not in LABEL_IDS:
+            raise DataFileError(path, f"unknown label id '{label_id}' (known: {', '.join(LABEL_IDS)})", line)
+        if not isinstance(spec, dict):
+            raise DataFileError(path, f"label '{label_id}' must be a table", line)
+        terms = spec.get("terms", [])
+        phrases = spec.get("phrases", [])
+        exclude = spec.get("exclude", [])
+        for key, value in (("terms", terms), ("phrases", phrases), ("exclude", exclude)):
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise DataFileError(path, f"label '{label_id}': '{key}' must be a list of non-empty strings", line)
+        if not terms and not phrases:
+            raise DataFileError(path, f"label '{label_id}' is empty: give it terms or phrases", line)
+        labels.append(
+            Label(
+                id=label_id,
+                name=str(spec.get("name", label_id)),
+                description=str(spec.get("description", "")),
+                terms=tuple(t.lower().strip() for t in terms),
+                phrases=tuple(tuple(p.lower().split()) for p in phrases),
+                exclude=tuple(e.lower().strip() for e in exclude),
+            )
+        )
+    return Codebook(path=path, version=hashlib.sha256(raw).hexdigest()[:12], labels=tuple(labels))
+
+
+# Shorter terms match whole lemmas or the start/end of a compound only.
+MIN_INNER_PART = 5
+
+
+def term_in_word(term: str, word: str, lemma: str) -> bool:
+    """Does ``term`` name this word, as its lemma or as a part of a compound?"""
+    if term in (word, lemma):
+        return True
+    if len(term) < 4:
+        return False
+    if word.startswith(term) or lemma.endswith(term):
+        return True
+    return len(term) >= MIN_INNER_PART and term in word
+
+
+def match(codebook: Codebook, words: list[str], lemmas: list[str]) -> dict[str, list[str]]:
+    """The terms of each label found in a sentence (lower-cased ``words`` and their ``lemmas``)."""
+    found: dict[str, list[str]] = {}
+    for label in codebook.labels:
+        used = [False] * len(words)
+        hits: list[str] = []
+        for phrase in sorted(label.phrases, key=len, reverse=True):
+            n = len(phrase)
+            for i in range(len(words) - n + 1):
+                if any(used[i : i + n]):
+                    continue
+                if all(term_in_word(p, words[i + k], lemmas[i + k]) for k, p in enumerate(phrase)):
+                    hits.append(" ".join(words[i : i + n]))
+                    for k in range(n):
+                        used[i + k] = True
+        for i, (word, lem) in enumerate(zip(words, lemmas, strict=True)):
+            if used[i] or any(ex in word for ex in label.exclude):
+                continue
+            for term in sorted(label.terms, key=len, reverse=True):
+                if term_in_word(term, word, lem):
+                    hits.append(word)
+                    used[i] = True
+                    break
+        if hits:
+            found[label.id] = hits
+    return found

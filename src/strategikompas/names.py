@@ -1,0 +1,54 @@
+"""Municipality names: ASCII slugs and forgiving lookup.
+
+``Hjørring``, ``hjoerring`` and ``hjorring`` all name the same kommune."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_DANISH = {"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"}
+_PLAIN = {"æ": "a", "ø": "o", "å": "a", "Æ": "A", "Ø": "O", "Å": "A"}
+
+
+def _fold(text: str, table: dict[str, str]) -> str:
+    text = "".join(table.get(ch, ch) for ch in text)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def slugify(name: str) -> str:
+    """Danish name to ASCII slug: ``Lyngby-Taarbæk`` -> ``lyngby-taarbaek``."""
+    return _fold(name, _DANISH)
+
+
+def plain_ascii(name: str) -> str:
+    """The spelling of someone without æøå on the keyboard: ``Hjørring`` -> ``hjorring``."""
+    return _fold(name, _PLAIN)
+
+
+def lookup_keys(name: str) -> set[str]:
+    """Every key under which a name is found (slug, plain ASCII; hyphen-insensitive)."""
+    keys = {slugify(name), plain_ascii(name)}
+    return keys | {k.replace("-", "") for k in keys}
+
+
+def resolve(name: str, kommuner: Iterable[str]) -> str:
+    """Return the kommune (as written in ``kommuner``) that ``name`` refers to.
+
+    Raises UnknownKommuneError with the closest known names."""
+    from .errors import UnknownKommuneError
+
+    known = list(kommuner)
+    index: dict[str, str] = {}
+    for kommune in known:
+        for key in lookup_keys(kommune):
+            index.setdefault(key, kommune)
+    for key in sorted(lookup_keys(name)):
+        if key in index:
+            return index[key]
+    close = difflib.get_close_matches(slugify(name), [slugify(k) for k in known], n=3, cutoff=0.5)
+    by_slug = {slugify(k): k for k in known}
+    raise UnknownKommuneError(name, [by_slug[c] for c in close])

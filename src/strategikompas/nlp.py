@@ -1,0 +1,67 @@
+"""The one place that builds the Danish spaCy pipeline.
+
+``da_core_news_sm`` when it is installed; otherwise ``spacy.blank("da")`` with a
+sentencizer and the lookup lemmatizer from spacy-lookups-data. spaCy is imported
+here only, inside functions, so that ``--help`` stays fast."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+MODEL = "da_core_news_sm"
+FALLBACK = "blank:da+sentencizer+lookup-lemmas"
+
+
+def model_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(MODEL) is not None
+
+
+@functools.lru_cache(maxsize=1)
+def lemma_table() -> dict[str, str]:
+    """spacy-lookups-data's Danish lemma table (keys are case-sensitive, so look up lower case)."""
+    from spacy.lookups import load_lookups
+
+    return dict(load_lookups("da", ["lemma_lookup"]).get_table("lemma_lookup").items())
+
+
+def lemma(word: str) -> str:
+    """Lower-cased lookup lemma of one word; the word itself when the table has none."""
+    lowered = word.lower()
+    return lemma_table().get(lowered, lowered)
+
+
+@functools.lru_cache(maxsize=1)
+def pipeline() -> tuple[Language, str]:
+    """The pipeline and its name. Says once on stderr which one is in use."""
+    import spacy
+    from spacy.language import Language
+
+    if model_installed():
+        nlp = spacy.load(MODEL, exclude=["ner"])
+        return nlp, f"{MODEL}-{nlp.meta.get('version', '?')}"
+
+    if not Language.has_factory("strategikompas_lookup_lemmas"):
+
+        @Language.component("strategikompas_lookup_lemmas")
+        def _lookup_lemmas(doc):
+            table = lemma_table()
+            for token in doc:
+                token.lemma_ = table.get(token.lower_, token.lower_)
+            return doc
+
+    nlp = spacy.blank("da")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("strategikompas_lookup_lemmas")
+    print(
+        f"strategikompas: using the fallback pipeline ({FALLBACK}); "
+        f"for better sentences and lemmas run: python -m spacy download {MODEL}",
+        file=sys.stderr,
+    )
+    return nlp, FALLBACK

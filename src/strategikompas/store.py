@@ -1,0 +1,115 @@
+"""SQLite store of sentence-level results, one transaction per document."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    kommune TEXT,
+    title TEXT,
+    sha256 TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    pipeline TEXT NOT NULL,
+    n_sentences INTEGER NOT NULL,
+    classified_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sentences (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    sentence_no INTEGER NOT NULL,
+    section_kind TEXT,
+    section_title TEXT,
+    page INTEGER,
+    sentence TEXT NOT NULL,
+    labels TEXT NOT NULL,
+    scores TEXT NOT NULL,
+    terms TEXT NOT NULL,
+    PRIMARY KEY (doc_id, sentence_no)
+);
+"""
+
+
+@dataclass
+class SentenceRow:
+    sentence_no: int
+    section_kind: str
+    section_title: str
+    page: int | None
+    sentence: str
+    labels: list[str]
+    scores: dict[str, float]
+    terms: dict[str, list[str]]
+
+
+class Store:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.executescript(SCHEMA)
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            self.db.commit()
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"{self.path}: the results store is corrupt ({exc}); start it over with --rebuild.") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def is_current(self, doc_id: str, sha256: str, fingerprint: str) -> bool:
+        row = self.db.execute("SELECT sha256, fingerprint FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return row == (sha256, fingerprint)
+
+    def put_document(self, doc_id: str, kommune: str | None, title: str, sha256: str, fingerprint: str, pipeline: str, rows: Iterable[SentenceRow], when: str) -> None:
+        """Replace a document's results in one transaction: all of it or none of it."""
+        rows = list(rows)
+        with self.db:
+            self.db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            self.db.execute(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, kommune, title, sha256, fingerprint, pipeline, len(rows), when),
+            )
+            self.db.executemany(
+                "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (doc_id, r.sentence_no, r.section_kind, r.section_title, r.page, r.sentence,
+                     json.dumps(r.labels), json.dumps(r.scores), json.dumps(r.terms, ensure_ascii=False))
+                    for r in rows
+                ],
+            )
+
+    def document(self, doc_id: str) -> dict | None:
+        cur = self.db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
+        row = cur.fetchone()
+        return dict(zip([c[0] for c in cur.description], row, strict=True)) if row else None
+
+    def sentences(self, doc_id: str) -> list[SentenceRow]:
+        cur = self.db.execute(
+            "SELECT sentence_no, section_kind, section_title, page, sentence, labels, scores, terms "
+            "FROM sentences WHERE doc_id = ? ORDER BY sentence_no",
+            (doc_id,),
+        )
+        return [SentenceRow(n, k, t, p, s, json.loads(lab), json.loads(sc), json.loads(te)) for n, k, t, p, s, lab, sc, te in cur]
+
+    def label_shares(self, doc_id: str, label_ids: list[str]) -> dict[str, float]:
+        """Share of the document's sentences that carry each label."""
+        rows = self.sentences(doc_id)
+        if not rows:
+            return {label: 0.0 for label in label_ids}
+        return {label: sum(label in r.labels for r in rows) / len(rows) for label in label_ids}

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+REAL_PDF = SHARED / "pdfs" / "faellesoffentlig-digitaliseringsstrategi-2026-2029.pdf"
+
+
+def needs_shared(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} is absent (tests that use ../shared need the project's shared folder)")
+    return path
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def workspace_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh workspace copied from the bundled one, with its own results folder."""
+    from strategikompas.workspace import init_workspace
+
+    monkeypatch.delenv("STRATEGIKOMPAS_WORKSPACE", raising=False)
+    ws = init_workspace(tmp_path / "ws")
+    return ws.root
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Results of the bundled workspace go to a per-session cache, never the user's."""
+    cache = tmp_path_factory.getbasetemp() / "xdg-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.delenv("STRATEGIKOMPAS_WORKSPACE", raising=False)
+
+
+def copy_tree(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+__all__ = ["ROOT", "SHARED", "SEEDS", "REAL_PDF", "needs_shared", "copy_tree", "os"]

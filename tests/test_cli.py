@@ -1,0 +1,173 @@
+"""The foundation's commands end to end through typer's CliRunner."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from strategikompas.cli import app
+
+
+def run(runner, *args, ws: Path | None = None):
+    argv = [*args] + (["--workspace", str(ws)] if ws else [])
+    return runner.invoke(app, argv)
+
+
+def test_list_shows_64_kommuner_and_computed_summary(runner, workspace_dir):
+    result = run(runner, "list", ws=workspace_dir)
+    assert result.exit_code == 0, result.output
+    assert "Linksamling (64 kommuner)" in result.output
+    assert "Ringkøbing-Skjern" in result.output
+    assert "digitaliseringsstrategi 31" in result.output
+    assert "Status:" in result.output
+
+
+def test_list_filters_and_csv(runner, workspace_dir, tmp_path):
+    out = tmp_path / "udl.csv"
+    result = run(runner, "list", "--status", "udløbet", "--form", "politik", "--csv", str(out), ws=workspace_dir)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows and all(r["status"] == "udløbet" and r["form_type"] == "politik" for r in rows)
+    assert {r["kommune"] for r in rows} <= {"Albertslund", "Esbjerg", "Horsens"}
+
+
+def test_list_unknown_status_is_usage_error(runner, workspace_dir):
+    result = run(runner, "list", "--status", "expired", ws=workspace_dir)
+    assert result.exit_code == 2
+    assert "Unknown status 'expired'" in result.output
+
+
+def test_compare_name_variants_give_the_same_table(runner, workspace_dir, tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    first = run(runner, "compare", "Hjørring", "horsens", "--csv", str(a), ws=workspace_dir)
+    second = run(runner, "compare", "hjorring", "HORSENS", "--csv", str(b), ws=workspace_dir)
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    assert a.read_text(encoding="utf-8") == b.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(a.open(encoding="utf-8")))
+    assert [r["fokusomraade"] for r in rows][:2] == ["borger", "sikkerhed"]
+    assert len(rows) == 10
+    shares = [float(r["hjoerring"]) for r in rows]
+    assert all(0 <= s <= 1 for s in shares) and max(shares) > 0
+    assert "Hjørring Kommunes Digitaliseringsstrategi 2030" in first.output
+
+
+def test_compare_reuses_stored_results(runner, workspace_dir):
+    assert run(runner, "compare", "hjoerring", "horsens", ws=workspace_dir).exit_code == 0
+    store = workspace_dir / "results" / "strategikompas.sqlite"
+    before = store.stat().st_mtime_ns
+    again = run(runner, "compare", "hjoerring", "horsens", ws=workspace_dir)
+    assert again.exit_code == 0
+    assert "Reading" not in again.output or store.stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["compare", "hjoerring", "Hjøring"], "same kommune is named twice"),
+        (["compare", "hjoerring", "Xyzzyby"], "Unknown kommune 'Xyzzyby'"),
+        (["compare", "hjoerring", "Hjorringg"], "Unknown kommune 'Hjorringg'"),
+        (["compare", "hjoerring"], "at least two kommuner"),
+        (["compare", "hjoerring", "odder"], "Kommune 'Odder' has no document in the corpus"),
+    ],
+)
+def test_compare_bad_input_is_one_line_exit_2(runner, workspace_dir, args, message):
+    result = run(runner, *args, ws=workspace_dir)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_unknown_kommune_lists_closest(runner, workspace_dir):
+    result = run(runner, "compare", "hjoerring", "Horsen", ws=workspace_dir)
+    assert result.exit_code == 2
+    assert "Did you mean: Horsens" in result.output
+
+
+def test_compare_unwritable_csv_leaves_no_file(runner, workspace_dir, tmp_path):
+    target = tmp_path / "missing" / "out.csv"
+    result = run(runner, "compare", "hjoerring", "horsens", "--csv", str(target), ws=workspace_dir)
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+    assert not target.parent.exists()
+
+
+def test_compare_readonly_folder_leaves_no_partial_file(runner, workspace_dir, tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root can write to read-only folders; the permission check cannot fail here")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    result = run(runner, "compare", "hjoerring", "horsens", "--csv", str(folder / "x.csv"), ws=workspace_dir)
+    assert result.exit_code == 2
+    assert list(folder.iterdir()) == []
+
+
+def test_malformed_linksamling_names_file_and_line(runner, workspace_dir):
+    path = workspace_dir / "data" / "linksamling.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[5] = lines[5].replace(",2016,2020", ",2016,20x0")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run(runner, "list", ws=workspace_dir)
+    assert result.exit_code == 2
+    assert "linksamling.csv, line 6, column 'end_year'" in result.output
+
+
+def test_missing_manifest_is_named(runner, workspace_dir):
+    (workspace_dir / "corpus" / "manifest.csv").unlink()
+    result = run(runner, "compare", "hjoerring", "horsens", ws=workspace_dir)
+    assert result.exit_code == 2
+    assert "manifest.csv: corpus manifest not found" in result.output
+
+
+def test_malformed_manifest_is_named(runner, workspace_dir):
+    path = workspace_dir / "corpus" / "manifest.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",2025,2030,", ",2025,20y0,"), encoding="utf-8")
+    result = run(runner, "compare", "hjoerring", "horsens", ws=workspace_dir)
+    assert result.exit_code == 2
+    assert "manifest.csv, line 2, column 'end_year'" in result.output
+
+
+def test_missing_document_file_is_a_failed_run(runner, workspace_dir):
+    shutil.rmtree(workspace_dir / "corpus" / "horsens")
+    result = run(runner, "compare", "hjoerring", "horsens", ws=workspace_dir)
+    assert result.exit_code == 1
+    assert "horsens-digitaliseringsstrategi-2011-2015.txt" in result.output
+
+
+def test_workspace_option_must_exist(runner, tmp_path):
+    result = run(runner, "list", ws=tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_every_command_help_has_an_example(runner):
+    from strategikompas.cli.main import app as typer_app
+
+    import typer.main
+
+    group = typer.main.get_command(typer_app)
+    for name, command in group.commands.items():
+        assert "Example:" in (command.help or ""), f"'{name}' has no example in its help"
+
+
+def test_installed_console_script(tmp_path):
+    """The console script as installed (catches packaging mistakes CliRunner cannot)."""
+    script = Path(sys.executable).parent / "strategikompas"
+    assert script.exists(), f"{script} missing: is the package installed?"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("STRATEGIKOMPAS_WORKSPACE", None)
+    result = subprocess.run([str(script), "compare", "hjorring", "Horsens"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "Borgeren i centrum" in result.stdout
+    bad = subprocess.run([str(script), "compare", "hjorring", "Nowhere"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2
+    assert bad.stderr.strip().startswith("Error: Unknown kommune 'Nowhere'")
+    assert "Traceback" not in bad.stderr

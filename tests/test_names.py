@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import pytest
+
+from strategikompas.errors import UnknownKommuneError
+from strategikompas.names import plain_ascii, resolve, slugify
+
+KNOWN = ["Hjørring", "Horsens", "København", "Lyngby-Taarbæk", "Ringkøbing-Skjern", "Aarhus", "Aalborg", "Ishøj"]
+
+
+@pytest.mark.parametrize(
+    "name, slug",
+    [("Hjørring", "hjoerring"), ("København", "koebenhavn"), ("Lyngby-Taarbæk", "lyngby-taarbaek"),
+     ("Ringkøbing-Skjern", "ringkoebing-skjern"), ("Ikast-Brande", "ikast-brande"), ("Høje Taastrup", "hoeje-taastrup")],
+)
+def test_slugify(name, slug):
+    assert slugify(name) == slug
+
+
+def test_plain_ascii():
+    assert plain_ascii("Hjørring") == "hjorring"
+    assert plain_ascii("Ishøj") == "ishoj"
+
+
+@pytest.mark.parametrize("spelling", ["Hjørring", "hjoerring", "hjorring", "HJØRRING", "HjOrRiNg"])
+def test_resolve_spellings(spelling):
+    assert resolve(spelling, KNOWN) == "Hjørring"
+
+
+@pytest.mark.parametrize("spelling", ["lyngby-taarbaek", "Lyngby Taarbæk", "lyngby taarbak", "LyngbyTaarbæk"])
+def test_resolve_compound_names(spelling):
+    assert resolve(spelling, KNOWN) == "Lyngby-Taarbæk"
+
+
+def test_unknown_name_suggests_closest():
+    with pytest.raises(UnknownKommuneError) as info:
+        resolve("Hjøring", KNOWN)
+    assert info.value.suggestions[0] == "Hjørring"
+    assert "Unknown kommune 'Hjøring'" in str(info.value)
+
+
+def test_unknown_name_without_close_match():
+    with pytest.raises(UnknownKommuneError) as info:
+        resolve("Xyzzy", KNOWN)
+    assert info.value.suggestions == []
