@@ -7,10 +7,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS, needs_shared
 
 from strategikompas import linksamling
 from strategikompas.errors import DataFileError
+
+from conftest import ROOT, SEEDS, needs_shared
 
 CSV = ROOT / "data" / "linksamling.csv"
 

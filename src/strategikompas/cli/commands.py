@@ -73,7 +73,7 @@ def compare(
     out.add_column("Fokusområde")
     for col in result.columns:
         out.add_column(f"{col.kommune}\n{col.title}\n{col.period}", justify="right")
-    for label_id, name, *shares in result.rows():
+    for _label_id, name, *shares in result.rows():
         out.add_row(name, *(f"{s:.0%}" for s in shares))
     out.add_row("[dim]sætninger[/dim]", *(f"[dim]{c.n_sentences}[/dim]" for c in result.columns))
     console.print(out)
