@@ -70,3 +70,224 @@ def compare(
                 raise RunError(f"{doc.doc_id}: results missing after classification")
             columns.append(Column(doc.kommune, doc.slug, doc.title, doc.period_text, doc.doc_id, store.label_shares(doc.doc_id, book.ids), meta["n_sentences"]))
     return Comparison([(label.id, label.name) for label in book.labels], columns)
+
+
+# --- Evidence, distinctive terms and similarity, from stored sentences only -------------
+# Nothing below imports spaCy or scikit-learn: compare on classified documents reads the
+# store. Keyness and TF-IDF work on lower-cased word forms (not lemmas, which would need
+# spaCy) with the Danish stop-word list below.
+
+STOP_WORDS = frozenset(
+    """af alle alt anden andre at blev blive bliver da de dem den denne der deres det dette dig din
+    disse dog du efter eller en end er et for fordi fra få gennem god har have hele hen her hos
+    hvad hvis hvor hvordan i ikke ind ingen jeg jo kan kun kunne man mange med meget men mere
+    mest mig min mod må ned når og også om op os over på samt selv sig sin sine skal skulle
+    som sådan så til ud under var vi vil ville vor vores være været ved via hver både blandt
+    kommune kommunen kommunens""".split()
+)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word forms (letters, at least three), without stop words."""
+    out, current = [], []
+    for ch in text.lower() + " ":
+        if ch.isalpha():
+            current.append(ch)
+        else:
+            if len(current) >= 3:
+                word = "".join(current)
+                if word not in STOP_WORDS:
+                    out.append(word)
+            current = []
+    return out
+
+
+def keyness(target: dict[str, int], reference: dict[str, int], top: int = 10) -> list[tuple[str, float]]:
+    """Dunning's log-likelihood (G2) of words over-used in ``target`` against ``reference``."""
+    import math
+
+    n1, n2 = sum(target.values()), sum(reference.values())
+    if not n1 or not n2:
+        return []
+    scored = []
+    for word, a in target.items():
+        b = reference.get(word, 0)
+        e1 = n1 * (a + b) / (n1 + n2)
+        e2 = n2 * (a + b) / (n1 + n2)
+        if a <= e1:
+            continue
+        g2 = 2 * (a * math.log(a / e1) + (b * math.log(b / e2) if b else 0.0))
+        scored.append((word, g2))
+    scored.sort(key=lambda x: (-x[1], x[0]))
+    return scored[:top]
+
+
+def cosine_tfidf(counts: list[dict[str, int]]) -> list[list[float]]:
+    """Cosine similarity of TF-IDF vectors (smooth idf, as scikit-learn's default)."""
+    import math
+
+    n = len(counts)
+    df: dict[str, int] = {}
+    for c in counts:
+        for word in c:
+            df[word] = df.get(word, 0) + 1
+    idf = {w: math.log((1 + n) / (1 + d)) + 1 for w, d in df.items()}
+    vectors = [{w: tf * idf[w] for w, tf in c.items()} for c in counts]
+    norms = [math.sqrt(sum(v * v for v in vec.values())) for vec in vectors]
+    matrix = []
+    for i in range(n):
+        row = []
+        for j in range(n):
+            if not norms[i] or not norms[j]:
+                row.append(0.0)
+                continue
+            small, big = sorted((vectors[i], vectors[j]), key=len)
+            dot = sum(v * big.get(w, 0.0) for w, v in small.items())
+            row.append(dot / (norms[i] * norms[j]))
+        matrix.append(row)
+    return matrix
+
+
+@dataclass
+class Evidence:
+    sentence: str
+    page: int | None
+    score: float
+
+
+def strongest_evidence(rows: list, label_id: str) -> Evidence | None:
+    """The sentence carrying the label with the highest score (ties: most matched terms, first)."""
+    best = None
+    for r in rows:
+        if label_id not in r.labels:
+            continue
+        key = (float(r.scores.get(label_id, 0.0)), len(r.terms.get(label_id, [])), -r.sentence_no)
+        if best is None or key > best[0]:
+            best = (key, r)
+    if best is None:
+        return None
+    return Evidence(best[1].sentence, best[1].page, best[0][0])
+
+
+@dataclass
+class Facts:
+    kommune: str
+    title: str
+    form: str
+    document_type: str
+    period: str
+    status: str
+    pages: int | None
+    language: str
+    extractor: str
+    pipeline: str
+
+
+@dataclass
+class Detail:
+    """Everything compare shows beyond the shares: facts, evidence, terms, similarity."""
+
+    facts: list[Facts]
+    evidence: dict[str, list[Evidence | None]]  # label id -> one per column
+    terms: list[list[tuple[str, float]]]
+    similarity: list[list[float]]
+
+
+def word_counts(rows: list) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for r in rows:
+        for w in words(r.sentence):
+            counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+def details(ws: Workspace, result: Comparison, today=None) -> Detail:
+    """Facts, strongest evidence, distinctive terms and similarity for a comparison."""
+    links = {r.kommune: r for r in linksamling.load(ws.linksamling_path)}
+    manifest = {d.doc_id: d for d in corpus.load_manifest(ws.manifest_path)}
+    facts, evidence, counts = [], {lid: [] for lid, _ in result.labels}, []
+    with Store(ws.store_path) as store:
+        for col in result.columns:
+            meta = store.document(col.doc_id) or {}
+            rows = store.sentences(col.doc_id)
+            doc = manifest.get(col.doc_id)
+            link = links.get(col.kommune)
+            end = doc.end_year if doc else None
+            pages = max((r.page for r in rows if r.page is not None), default=None)
+            suffix = doc.file.rsplit(".", 1)[-1].lower() if doc and "." in doc.file else ""
+            facts.append(Facts(
+                col.kommune, col.title, link.form if link else "-",
+                meta.get("document_type") or (link.form_type if link else "-"),
+                col.period or "-", linksamling.period_status(end, today), pages,
+                meta.get("language") or "da", meta.get("extractor") or (suffix or "-"),
+                str(meta.get("pipeline", "-")),
+            ))
+            for lid, _ in result.labels:
+                evidence[lid].append(strongest_evidence(rows, lid))
+            counts.append(word_counts(rows))
+    terms = []
+    for i, c in enumerate(counts):
+        reference: dict[str, int] = {}
+        for j, other in enumerate(counts):
+            if j != i:
+                for w, n in other.items():
+                    reference[w] = reference.get(w, 0) + n
+        terms.append(keyness(c, reference))
+    return Detail(facts, evidence, terms, cosine_tfidf(counts))
+
+
+def structure_rows(strategies: list) -> list[list[object]]:
+    """Structure side by side: vision yes/no, principle and theme counts and titles."""
+    rows: list[list[object]] = [
+        ["vision", *("ja" if s.vision else "nej" for s in strategies)],
+        ["principper", *(len(s.principles) for s in strategies)],
+        ["temaer", *(len(s.themes) for s in strategies)],
+    ]
+    rows.append(["principtitler", *("; ".join(i.title for i in s.principles) or "-" for s in strategies)])
+    rows.append(["tematitler", *("; ".join(i.title for i in s.themes) or "-" for s in strategies)])
+    return rows
+
+
+def classified_columns(ws: Workspace, book: cb.Codebook) -> Comparison:
+    """The matrix of every classified kommune (current fingerprint) by label (``--all``)."""
+    fp = fingerprint(book)
+    manifest = {d.doc_id: d for d in corpus.load_manifest(ws.manifest_path)}
+    columns = []
+    with Store(ws.store_path) as store:
+        ids = [r[0] for r in store.db.execute("SELECT doc_id FROM documents WHERE fingerprint = ? ORDER BY kommune", (fp,))]
+        for doc_id in ids:
+            meta = store.document(doc_id)
+            doc = manifest.get(doc_id)
+            if doc is None:
+                continue
+            columns.append(Column(doc.kommune, doc.slug, doc.title, doc.period_text, doc_id, store.label_shares(doc_id, book.ids), meta["n_sentences"]))
+    return Comparison([(label.id, label.name) for label in book.labels], columns)
+
+
+def compare_all(ws: Workspace, book: cb.Codebook, on_document: Callable[[corpus.Document], None] | None = None) -> Comparison:
+    """Classify every document in the corpus that is not current, then the matrix of all."""
+    manifest = corpus.load_manifest(ws.manifest_path)
+    by_kommune: dict[str, list[corpus.Document]] = {}
+    for d in manifest:
+        by_kommune.setdefault(d.kommune, []).append(d)
+    docs = [newest_document(ds) for ds in by_kommune.values()]
+    classify_documents(ws, docs, book, on_document)
+    result = classified_columns(ws, book)
+    if not result.columns:
+        raise RunError("No classified documents; run: strategikompas classify")
+    return result
+
+
+def shares_table(result: Comparison, sort_by: str | None = None):
+    """Long table (kommune, fokusomraade, navn, andel) and wide matrix rows for exports."""
+    from .export import Table
+
+    long_rows = [[c.kommune, lid, name, c.shares[lid], c.n_sentences] for c in result.columns for lid, name in result.labels]
+    cols = list(result.columns)
+    if sort_by:
+        cols.sort(key=lambda c: -c.shares.get(sort_by, 0.0))
+    wide = [[c.kommune, *(c.shares[lid] for lid, _ in result.labels)] for c in cols]
+    return (
+        Table("andele", ["kommune", "fokusomraade", "navn", "andel", "saetninger"], long_rows, {"andel"}),
+        Table("matrix", ["kommune", *(lid for lid, _ in result.labels)], wide, {lid for lid, _ in result.labels}),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import commands  # noqa: F401  (registers the commands)
+from .compare import compare as _compare  # noqa: F401  (compare, export)
 from .main import app
 
 

@@ -1,4 +1,4 @@
-"""The foundation's commands: list, init, compare."""
+"""The foundation's commands: list, init (compare lives in cli/compare.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .. import linksamling
-from ..errors import InputError
-from .main import CodebookOpt, CsvOpt, WorkspaceOpt, app, load_codebook, workspace
+from .main import CsvOpt, WorkspaceOpt, app, workspace
 
 console = Console()
 
@@ -50,36 +49,3 @@ def init(directory: Annotated[Path, typer.Argument(help="New or empty folder for
 
     ws = init_workspace(directory)
     console.print(f"Created workspace {ws.root}")
-
-
-@app.command()
-def compare(
-    kommuner: Annotated[list[str], typer.Argument(help="Two or more kommuner: Danish name, slug or plain ASCII (Hjørring, hjoerring, hjorring).")],
-    csv: CsvOpt = None,
-    codebook: CodebookOpt = None,
-    ws_path: WorkspaceOpt = None,
-) -> None:
-    """Put municipalities side by side: the share of sentences per focus area.
-
-    Example: strategikompas compare hjoerring horsens --csv sammenligning.csv
-    """
-    from ..compare import compare as run_compare
-
-    ws = workspace(ws_path)
-    if csv is not None and not csv.parent.resolve().is_dir():
-        raise InputError(f"Cannot write {csv}: the folder {csv.parent} does not exist.")
-    result = run_compare(ws, kommuner, load_codebook(ws, codebook), on_document=lambda d: console.print(f"[dim]Reading {d.kommune}: {d.title}[/dim]"))
-    out = Table(title="Fokusområder: andel af sætninger")
-    out.add_column("Fokusområde")
-    for col in result.columns:
-        out.add_column(f"{col.kommune}\n{col.title}\n{col.period}", justify="right")
-    for _label_id, name, *shares in result.rows():
-        out.add_row(name, *(f"{s:.0%}" for s in shares))
-    out.add_row("[dim]sætninger[/dim]", *(f"[dim]{c.n_sentences}[/dim]" for c in result.columns))
-    console.print(out)
-    if csv is not None:
-        from ..fileio import write_csv
-
-        header = ["fokusomraade", "navn", *(c.slug for c in result.columns)]
-        write_csv(csv, header, ([lid, name, *(round(s, 4) for s in shares)] for lid, name, *shares in result.rows()))
-        console.print(f"Wrote {csv}")

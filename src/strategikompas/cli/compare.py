@@ -1,0 +1,164 @@
+"""compare and export: municipalities side by side, and every table to CSV/xlsx/JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import InputError
+from .main import CodebookOpt, CsvOpt, WorkspaceOpt, app, load_codebook, workspace
+
+console = Console()
+
+XlsxOpt = Annotated[Path | None, typer.Option("--xlsx", help="Also write the tables to this Excel file (one sheet per table).", show_default=False)]
+JsonOpt = Annotated[Path | None, typer.Option("--json", help="Also write the tables to this JSON file.", show_default=False)]
+DialectOpt = Annotated[str, typer.Option("--dialect", help="CSV dialect: excel-dk (UTF-8 with BOM, semicolon, decimal comma) or standard (comma, no BOM, decimal point).")]
+
+
+def bar(share: float, width: int = 10) -> str:
+    full = round(share * width)
+    return "█" * full + "·" * (width - full)
+
+
+def _check_exports(dialect: str, *paths: Path | None) -> None:
+    from ..export import DIALECTS, check_target
+
+    if dialect not in DIALECTS:
+        raise InputError(f"Unknown CSV dialect '{dialect}'; use one of {', '.join(DIALECTS)}.")
+    for path in paths:
+        if path is not None:
+            check_target(path)
+
+
+@app.command()
+def compare(
+    kommuner: Annotated[list[str] | None, typer.Argument(help="Two or more kommuner: Danish name, slug or plain ASCII (Hjørring, hjoerring, hjorring).", show_default=False)] = None,
+    all_: Annotated[bool, typer.Option("--all", help="The matrix of all classified kommuner by focus area.")] = False,
+    sort: Annotated[str | None, typer.Option("--sort", help="With --all: sort by this focus area (label id, e.g. data).", show_default=False)] = None,
+    csv: CsvOpt = None,
+    xlsx: XlsxOpt = None,
+    json_: JsonOpt = None,
+    dialect: DialectOpt = "excel-dk",
+    codebook: CodebookOpt = None,
+    ws_path: WorkspaceOpt = None,
+) -> None:
+    """Put municipalities side by side: facts, focus-area shares with evidence, distinctive terms.
+
+    Example: strategikompas compare hjoerring horsens --csv sammenligning.csv
+    """
+    from .. import compare as cmp
+    from ..export import Table as XTable
+    from ..export import write_tables
+
+    ws = workspace(ws_path)
+    _check_exports(dialect, csv, xlsx, json_)
+    book = load_codebook(ws, codebook)
+    if sort is not None and sort not in book.ids:
+        raise InputError(f"Unknown focus area '{sort}'; use one of {', '.join(book.ids)}.")
+    progress = lambda d: console.print(f"[dim]Reading {d.kommune}: {d.title}[/dim]")  # noqa: E731
+    if all_:
+        result = cmp.compare_all(ws, book, on_document=progress)
+        long_t, wide_t = cmp.shares_table(result, sort)
+        out = Table(title=f"Fokusområder: andel af sætninger ({len(result.columns)} kommuner)")
+        out.add_column("Kommune")
+        for lid, _ in result.labels:
+            out.add_column(lid, justify="right")
+        for row in wide_t.rows:
+            out.add_row(row[0], *(f"{s:.0%}" for s in row[1:]))
+        console.print(out)
+        tables = [wide_t, long_t]
+    else:
+        result = cmp.compare(ws, kommuner or [], book, on_document=progress)
+        detail = cmp.details(ws, result)
+        tables = _render(result, detail)
+    for path, fmt in ((csv, "csv"), (xlsx, "xlsx"), (json_, "json")):
+        if path is not None:
+            if fmt == "csv" and not all_:
+                # One CSV: the foundation's wide table (fokusomraade, navn, one column per kommune).
+                header = ["fokusomraade", "navn", *(c.slug for c in result.columns)]
+                wide = XTable("fokusomraader", header, [list(r) for r in result.rows()], {c.slug for c in result.columns})
+                write_tables(path, [wide], fmt, dialect)
+            else:
+                write_tables(path, tables, fmt, dialect)
+            console.print(f"Wrote {path}")
+
+
+def _render(result, detail) -> list:
+    from ..export import Table as XTable
+
+    facts = Table(title="Dokumenter")
+    facts.add_column("")
+    for f in detail.facts:
+        facts.add_column(f.kommune)
+    fields = [("Titel", "title"), ("Form", "form"), ("Dokumenttype", "document_type"), ("Periode", "period"), ("Status", "status"),
+              ("Sider", "pages"), ("Sprog", "language"), ("Udtræk", "extractor"), ("Model", "pipeline")]
+    for label, attr in fields:
+        facts.add_row(label, *(str(getattr(f, attr) if getattr(f, attr) is not None else "-") for f in detail.facts))
+    console.print(facts)
+
+    out = Table(title="Fokusområder: andel af sætninger")
+    out.add_column("Fokusområde")
+    for col in result.columns:
+        out.add_column(f"{col.kommune}\n{col.title}\n{col.period}", justify="right")
+    if len(result.columns) == 2:
+        out.add_column("Forskel", justify="right")
+    for _label_id, name, *shares in result.rows():
+        cells = [f"{bar(s)} {s:4.0%}" for s in shares]
+        if len(shares) == 2:
+            cells.append(f"{(shares[0] - shares[1]) * 100:+.0f} pp")
+        out.add_row(name, *cells)
+    out.add_row("[dim]sætninger[/dim]", *(f"[dim]{c.n_sentences}[/dim]" for c in result.columns))
+    console.print(out)
+
+    console.print("[bold]Stærkeste belæg pr. fokusområde[/bold]")
+    evidence_rows = []
+    for lid, name in result.labels:
+        items = detail.evidence[lid]
+        if not any(items):
+            continue
+        console.print(f"[bold]{name}[/bold]")
+        for col, ev in zip(result.columns, items, strict=True):
+            if ev is None:
+                console.print(f"  {col.kommune}: -", markup=False)
+                continue
+            page = f" (s. {ev.page})" if ev.page is not None else ""
+            console.print(f"  {col.kommune}: »{_short(ev.sentence)}«{page}", markup=False, highlight=False)
+            evidence_rows.append([col.kommune, lid, ev.sentence, ev.page, ev.score])
+
+    terms = Table(title="Særlige ord (log-likelihood, ordformer uden stopord)")
+    for col in result.columns:
+        terms.add_column(col.kommune)
+    depth = max((len(t) for t in detail.terms), default=0)
+    for i in range(min(depth, 8)):
+        terms.add_row(*(f"{t[i][0]} ({t[i][1]:.1f})" if i < len(t) else "" for t in detail.terms))
+    console.print(terms)
+
+    sim = Table(title="Lighed (cosinus over TF-IDF)")
+    sim.add_column("")
+    for col in result.columns:
+        sim.add_column(col.kommune, justify="right")
+    for col, row in zip(result.columns, detail.similarity, strict=True):
+        sim.add_row(col.kommune, *(f"{v:.2f}" for v in row))
+    console.print(sim)
+
+    fact_cols = ["kommune", "titel", "form", "dokumenttype", "periode", "status", "sider", "sprog", "udtraek", "model"]
+    fact_rows = [[f.kommune, f.title, f.form, f.document_type, f.period, f.status, f.pages, f.language, f.extractor, f.pipeline] for f in detail.facts]
+    term_rows = [[col.kommune, i + 1, w, round(g, 3)] for col, t in zip(result.columns, detail.terms, strict=True) for i, (w, g) in enumerate(t)]
+    sim_rows = [[a.kommune, b.kommune, round(detail.similarity[i][j], 4)] for i, a in enumerate(result.columns) for j, b in enumerate(result.columns)]
+    long_rows = [[c.kommune, lid, name, c.shares[lid], c.n_sentences] for c in result.columns for lid, name in result.labels]
+    return [
+        XTable("andele", ["kommune", "fokusomraade", "navn", "andel", "saetninger"], long_rows, {"andel"}),
+        XTable("dokumenter", fact_cols, fact_rows),
+        XTable("belaeg", ["kommune", "fokusomraade", "saetning", "side", "score"], evidence_rows),
+        XTable("saerlige_ord", ["kommune", "rang", "ord", "loglikelihood"], term_rows),
+        XTable("lighed", ["kommune", "kommune_2", "cosinus"], sim_rows),
+    ]
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,146 @@
+"""Tables to CSV (Danish Excel or standard), xlsx and JSON, written atomically.
+
+One function, ``write_table``, serves every command (compare, list, classify, export).
+Text cells that a spreadsheet would read as a formula are neutralised; numbers stay numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .fileio import atomic_open, atomic_write_bytes
+
+DIALECTS = ("excel-dk", "standard")
+FORMATS = ("csv", "xlsx", "json")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Table:
+    """A named table: Danish column names, rows of str/int/float/None.
+
+    ``percent`` names the columns holding shares (0..1), shown as percentages in xlsx."""
+
+    name: str
+    columns: list[str]
+    rows: list[list[object]]
+    percent: set[str] = field(default_factory=set)
+
+
+def neutralise(value: object) -> object:
+    """Prefix a text cell that starts like a formula with an apostrophe; numbers pass."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_cell(value: object, dialect: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        text = repr(round(value, 6))
+        return text.replace(".", ",") if dialect == "excel-dk" else text
+    if isinstance(value, int):
+        return str(value)
+    return str(neutralise(str(value)))
+
+
+def check_target(path: Path) -> None:
+    """Fail before any work when the export's folder is missing (one line, exit 2)."""
+    folder = Path(path).parent if str(Path(path).parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"Cannot write {path}: the folder {folder} does not exist.")
+
+
+def csv_bytes(table: Table, dialect: str = "excel-dk") -> str:
+    if dialect not in DIALECTS:
+        raise InputError(f"Unknown CSV dialect '{dialect}'; use one of {', '.join(DIALECTS)}.")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";" if dialect == "excel-dk" else ",", lineterminator="\r\n")
+    writer.writerow(table.columns)
+    writer.writerows([_csv_cell(v, dialect) for v in row] for row in table.rows)
+    return buffer.getvalue()
+
+
+def write_csv(path: Path, table: Table, dialect: str = "excel-dk") -> None:
+    text = csv_bytes(table, dialect)
+    with atomic_open(path, "w", encoding="utf-8-sig" if dialect == "excel-dk" else "utf-8", newline="") as handle:
+        handle.write(text)
+
+
+def write_xlsx(path: Path, tables: Sequence[Table]) -> None:
+    """One sheet per table, header frozen and bold, shares as percentages."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    for table in tables:
+        title = _sheet_title(table.name, used)
+        sheet = book.create_sheet(title)
+        sheet.append(table.columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append([neutralise(v) if isinstance(v, str) else v for v in row])
+        for index, column in enumerate(table.columns, start=1):
+            if column in table.percent:
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                    cell.number_format = "0.0%"
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    base = "".join(c for c in name if c not in "[]:*?/\\")[:31] or "tabel"
+    title, n = base, 2
+    while title in used:
+        title = f"{base[:28]}_{n}"
+        n += 1
+    used.add(title)
+    return title
+
+
+def write_json(path: Path, tables: Sequence[Table]) -> None:
+    data = {t.name: [dict(zip(t.columns, row, strict=True)) for row in t.rows] for t in tables}
+    with atomic_open(path, "w") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=2)
+
+
+def write_tables(path: Path, tables: Sequence[Table], fmt: str | None = None, dialect: str = "excel-dk") -> None:
+    """Write tables in the format named by ``fmt`` or the path's suffix.
+
+    CSV holds one table; several tables in CSV go to ``<stem>_<name>.csv`` siblings."""
+    path = Path(path)
+    fmt = fmt or path.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise InputError(f"Unknown export format '{fmt}'; use one of {', '.join(FORMATS)}.")
+    check_target(path)
+    if fmt == "xlsx":
+        write_xlsx(path, tables)
+    elif fmt == "json":
+        write_json(path, tables)
+    elif len(tables) == 1:
+        write_csv(path, tables[0], dialect)
+    else:
+        texts = [(path.with_name(f"{path.stem}_{t.name}{path.suffix}"), csv_bytes(t, dialect)) for t in tables]
+        for target, _ in texts:
+            check_target(target)
+        for target, text in texts:
+            with atomic_open(target, "w", encoding="utf-8-sig" if dialect == "excel-dk" else "utf-8", newline="") as handle:
+                handle.write(text)
+
+
+def write_table(path: Path, columns: list[str], rows: list[list[object]], fmt: str | None = None, dialect: str = "excel-dk", *, name: str = "tabel", percent: set[str] | None = None) -> None:
+    """One table to CSV/xlsx/JSON; the function the classify command calls."""
+    write_tables(path, [Table(name, list(columns), [list(r) for r in rows], set(percent or ()))], fmt, dialect)

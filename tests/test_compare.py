@@ -1,0 +1,104 @@
+"""compare beyond the shares: evidence, keyness, TF-IDF cosine, structure, --all, exports."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+from strategikompas import compare as cmp
+from strategikompas.cli import app
+from strategikompas.extract.model import Item, Strategy
+from strategikompas.store import SentenceRow
+
+
+def run(runner, *args, ws):
+    return runner.invoke(app, [*args, "--workspace", str(ws)])
+
+
+def row(no, text, labels, score=0.5, page=1):
+    return SentenceRow(no, "other", "", page, text, labels, {lab: score for lab in labels}, {lab: ["x"] for lab in labels})
+
+
+def test_strongest_evidence_takes_highest_score():
+    rows = [row(1, "svag", ["data"], 0.5), row(2, "stærk", ["data"], 1.0, page=7), row(3, "anden", ["borger"], 1.0)]
+    ev = cmp.strongest_evidence(rows, "data")
+    assert ev.sentence == "stærk" and ev.page == 7
+    assert cmp.strongest_evidence(rows, "sikkerhed") is None
+
+
+def test_keyness_finds_overused_word_and_skips_stop_words():
+    a = {"velfærdsteknologi": 20, "borger": 5}
+    b = {"borger": 25, "data": 10}
+    top = cmp.keyness(a, b)
+    assert top[0][0] == "velfærdsteknologi" and top[0][1] > 0
+    assert "og" not in cmp.words("Borgere og data og velfærd")
+    assert cmp.words("Borgere og data") == ["borgere", "data"]
+
+
+def test_cosine_identical_and_disjoint():
+    m = cmp.cosine_tfidf([{"a": 2, "b": 1}, {"a": 2, "b": 1}, {"c": 3}])
+    assert abs(m[0][1] - 1.0) < 1e-9 and m[0][2] == 0.0 and abs(m[2][2] - 1.0) < 1e-9
+
+
+def test_structure_side_by_side_with_built_strategies():
+    one = Strategy.__new__(Strategy)
+    two = Strategy.__new__(Strategy)
+    one.vision, one.principles, one.themes = ["Digitalt for alle"], [Item("Borgeren først", "", 2)], []
+    two.vision, two.principles, two.themes = [], [], [Item("Data", "", 3), Item("Sikkerhed", "", 4)]
+    rows = cmp.structure_rows([one, two])
+    assert rows[0] == ["vision", "ja", "nej"]
+    assert rows[1] == ["principper", 1, 0] and rows[2] == ["temaer", 0, 2]
+    assert rows[4] == ["tematitler", "-", "Data; Sikkerhed"]
+
+
+def test_compare_shows_facts_evidence_terms_similarity(runner, workspace_dir, tmp_path):
+    out = tmp_path / "c.xlsx"
+    result = run(runner, "compare", "hjoerring", "horsens", "--xlsx", str(out), ws=workspace_dir)
+    assert result.exit_code == 0, result.output
+    for part in ("Dokumenter", "Status", "Forskel", "Stærkeste belæg", "Særlige ord", "cosinus", "█"):
+        assert part in result.output, part
+    assert "»" in result.output
+    from openpyxl import load_workbook
+
+    book = load_workbook(out)
+    assert {"andele", "dokumenter", "belaeg", "saerlige_ord", "lighed"} <= set(book.sheetnames)
+    assert book["andele"]["D2"].number_format == "0.0%"
+
+
+def test_compare_csv_default_is_danish_excel(runner, workspace_dir, tmp_path):
+    out = tmp_path / "c.csv"
+    assert run(runner, "compare", "hjoerring", "horsens", "--csv", str(out), ws=workspace_dir).exit_code == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig", newline=""), delimiter=";"))
+    assert rows[0]["fokusomraade"] == "borger" and "," in rows[0]["hjoerring"] + rows[1]["hjoerring"] or rows[0]["hjoerring"] == "0"
+
+
+def test_compare_all_matrix_sorted(runner, workspace_dir, tmp_path):
+    out = tmp_path / "m.json"
+    result = run(runner, "compare", "--all", "--sort", "data", "--json", str(out), ws=workspace_dir)
+    assert result.exit_code == 0, result.output
+    import json
+
+    matrix = json.loads(out.read_text(encoding="utf-8"))["matrix"]
+    assert len(matrix) >= 2
+    values = [r["data"] for r in matrix]
+    assert values == sorted(values, reverse=True)
+
+
+def test_compare_unknown_dialect_exit_2(runner, workspace_dir, tmp_path):
+    result = run(runner, "compare", "hjoerring", "horsens", "--csv", str(tmp_path / "x.csv"), "--dialect", "tsv", ws=workspace_dir)
+    assert result.exit_code == 2 and "Unknown CSV dialect" in result.output
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_compare_on_classified_documents_imports_no_spacy_or_sklearn(workspace_dir):
+    cli = [sys.executable, "-c", "import sys; from strategikompas.cli import app; sys.argv=['strategikompas', *sys.argv[1:]]\n"
+           "try:\n    app()\nexcept SystemExit as e:\n    code = e.code\nheavy = [m for m in ('spacy', 'sklearn') if m in sys.modules]\n"
+           "print('HEAVY', heavy); sys.exit(code or 0)"]
+    args = ["compare", "hjoerring", "horsens", "--workspace", str(workspace_dir)]
+    first = subprocess.run([*cli, *args], capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    second = subprocess.run([*cli, *args], capture_output=True, text=True)
+    assert second.returncode == 0, second.stderr
+    assert "HEAVY []" in second.stdout, second.stdout[-500:]

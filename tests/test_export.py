@@ -1,0 +1,87 @@
+"""Exports read back: Danish Excel CSV, standard CSV, xlsx, JSON; formula injection."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from strategikompas.errors import InputError
+from strategikompas.export import Table, neutralise, write_table, write_tables
+
+NASTY = ["=HYPERLINK(\"http://x\")", "+1+2", "-3", "@SUM(A1)", "\tfane", "\rretur", "almindelig"]
+
+
+def sample() -> Table:
+    rows = [[f"K{i}", text, 0.125 + i, i] for i, text in enumerate(NASTY)]
+    return Table("andele", ["kommune", "saetning", "andel", "antal"], rows, {"andel"})
+
+
+def test_csv_default_is_danish_excel(tmp_path):
+    path = tmp_path / "a.csv"
+    t = sample()
+    write_table(path, t.columns, t.rows, percent={"andel"})
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(path.open(encoding="utf-8-sig", newline=""), delimiter=";"))
+    assert rows[0] == ["kommune", "saetning", "andel", "antal"]
+    assert rows[1][2] == "0,125" and rows[1][3] == "0"
+    assert rows[2][2] == "1,125"
+
+
+def test_csv_standard_dialect(tmp_path):
+    path = tmp_path / "a.csv"
+    t = sample()
+    write_table(path, t.columns, t.rows, dialect="standard")
+    assert not path.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    assert [float(r["andel"]) for r in rows][:2] == [0.125, 1.125]
+
+
+@pytest.mark.parametrize("dialect", ["excel-dk", "standard"])
+def test_csv_formula_injection_neutralised(tmp_path, dialect):
+    path = tmp_path / "a.csv"
+    t = sample()
+    write_table(path, t.columns, t.rows, dialect=dialect)
+    delimiter = ";" if dialect == "excel-dk" else ","
+    rows = list(csv.reader(path.open(encoding="utf-8-sig", newline=""), delimiter=delimiter))[1:]
+    for row in rows:
+        assert not row[1].startswith(("=", "+", "-", "@", "\t", "\r")), row
+    assert rows[-1][1] == "almindelig"
+    assert rows[0][1] == "'" + NASTY[0]
+
+
+def test_xlsx_sheets_frozen_numbers_and_injection(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "a.xlsx"
+    other = Table("lighed", ["kommune", "cosinus"], [["A", 0.5]])
+    write_tables(path, [sample(), other])
+    book = load_workbook(path)
+    assert book.sheetnames == ["andele", "lighed"]
+    sheet = book["andele"]
+    assert sheet.freeze_panes == "A2"
+    assert [c.value for c in sheet[1]] == ["kommune", "saetning", "andel", "antal"]
+    assert sheet["C2"].value == 0.125 and sheet["C2"].number_format == "0.0%"
+    assert isinstance(sheet["D3"].value, int)
+    texts = [sheet.cell(row=r, column=2).value for r in range(2, 2 + len(NASTY))]
+    assert all(not t.startswith(("=", "+", "-", "@", "\t", "\r")) for t in texts)
+    assert sheet["B2"].data_type == "s"
+
+
+def test_json_round_trip(tmp_path):
+    path = tmp_path / "a.json"
+    write_tables(path, [sample()])
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["andele"][0]["andel"] == 0.125
+
+
+def test_missing_folder_is_input_error_and_no_file(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        write_table(tmp_path / "nope" / "a.csv", ["a"], [[1]])
+    assert not (tmp_path / "nope").exists()
+
+
+def test_neutralise_leaves_numbers():
+    assert neutralise(-3) == -3 and neutralise(-0.5) == -0.5 and neutralise("-x") == "'-x"
