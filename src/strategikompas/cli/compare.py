@@ -162,3 +162,23 @@ def _render(result, detail) -> list:
 def _short(text: str, limit: int = 160) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="Folder for strategikompas.html.")] = Path("."),
+    codebook: CodebookOpt = None,
+    ws_path: WorkspaceOpt = None,
+) -> None:
+    """Write one self-contained HTML report: heatmap, a profile per kommune, link-collection status.
+
+    Example: strategikompas report --out rapport
+    """
+    from .. import compare as cmp
+    from ..report import write_report
+
+    ws = workspace(ws_path)
+    book = load_codebook(ws, codebook)
+    cmp.compare_all(ws, book, on_document=lambda d: console.print(f"[dim]Reading {d.kommune}: {d.title}[/dim]"))
+    path = write_report(ws, book, out)
+    console.print(f"Wrote {path}")
