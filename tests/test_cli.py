@@ -30,7 +30,7 @@ def test_list_shows_64_kommuner_and_computed_summary(runner, workspace_dir):
 
 def test_list_filters_and_csv(runner, workspace_dir, tmp_path):
     out = tmp_path / "udl.csv"
-    result = run(runner, "list", "--status", "udløbet", "--form", "politik", "--csv", str(out), ws=workspace_dir)
+    result = run(runner, "list", "--status", "udløbet", "--form", "politik", "--csv", str(out), "--dialect", "standard", ws=workspace_dir)
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert rows and all(r["status"] == "udløbet" and r["form_type"] == "politik" for r in rows)

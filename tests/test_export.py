@@ -85,3 +85,46 @@ def test_missing_folder_is_input_error_and_no_file(tmp_path):
 
 def test_neutralise_leaves_numbers():
     assert neutralise(-3) == -3 and neutralise(-0.5) == -0.5 and neutralise("-x") == "'-x"
+
+
+def test_export_command_writes_every_table_to_xlsx(runner, workspace_dir, tmp_path):
+    from openpyxl import load_workbook
+
+    from strategikompas.cli import app
+
+    out = tmp_path / "alt.xlsx"
+    result = runner.invoke(app, ["export", str(out), "--workspace", str(workspace_dir)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    assert {"linksamling", "matrix", "andele", "dokumenter", "belaeg", "saerlige_ord", "lighed"} <= set(book.sheetnames)
+    assert book["linksamling"].max_row == 65
+    assert book["matrix"]["B2"].number_format == "0.0%"
+
+
+def test_export_command_csv_per_table(runner, workspace_dir, tmp_path):
+    from strategikompas.cli import app
+
+    result = runner.invoke(app, ["export", str(tmp_path / "alt.csv"), "--workspace", str(workspace_dir)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "alt_linksamling.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert (tmp_path / "alt_andele.csv").exists()
+
+
+def test_list_xlsx_and_json(runner, workspace_dir, tmp_path):
+    from openpyxl import load_workbook
+
+    from strategikompas.cli import app
+
+    x, j = tmp_path / "l.xlsx", tmp_path / "l.json"
+    result = runner.invoke(app, ["list", "--xlsx", str(x), "--json", str(j), "--workspace", str(workspace_dir)])
+    assert result.exit_code == 0, result.output
+    assert load_workbook(x)["linksamling"].max_row == 65
+    assert len(json.loads(j.read_text(encoding="utf-8"))["linksamling"]) == 64
+
+
+def test_list_export_missing_folder_exit_2_no_file(runner, workspace_dir, tmp_path):
+    from strategikompas.cli import app
+
+    result = runner.invoke(app, ["list", "--xlsx", str(tmp_path / "nope" / "l.xlsx"), "--workspace", str(workspace_dir)])
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert len(result.output.strip().splitlines()) == 1

@@ -291,3 +291,24 @@ def shares_table(result: Comparison, sort_by: str | None = None):
         Table("andele", ["kommune", "fokusomraade", "navn", "andel", "saetninger"], long_rows, {"andel"}),
         Table("matrix", ["kommune", *(lid for lid, _ in result.labels)], wide, {lid for lid, _ in result.labels}),
     )
+
+
+def tables(result: Comparison, detail: Detail) -> list:
+    """The export tables of a comparison (Danish, stable column names; see README)."""
+    from .export import Table as XTable
+
+    evidence_rows = [[c.kommune, lid, ev.sentence, ev.page, ev.score] for lid, _ in result.labels for c, ev in zip(result.columns, detail.evidence[lid], strict=True) if ev is not None]
+    fact_cols = ["kommune", "titel", "form", "dokumenttype", "periode", "status", "sider", "sprog", "udtraek", "model"]
+    fact_rows = [[f.kommune, f.title, f.form, f.document_type, f.period, f.status, f.pages, f.language, f.extractor, f.pipeline] for f in detail.facts]
+    term_rows = [[col.kommune, i + 1, w, round(g, 3)] for col, t in zip(result.columns, detail.terms, strict=True) for i, (w, g) in enumerate(t)]
+    sim_rows = [[a.kommune, b.kommune, round(detail.similarity[i][j], 4)] for i, a in enumerate(result.columns) for j, b in enumerate(result.columns)]
+    long_rows = [[c.kommune, lid, name, c.shares[lid], c.n_sentences] for c in result.columns for lid, name in result.labels]
+    return [
+        XTable("andele", ["kommune", "fokusomraade", "navn", "andel", "saetninger"], long_rows, {"andel"}),
+        XTable("dokumenter", fact_cols, fact_rows),
+        XTable("belaeg", ["kommune", "fokusomraade", "saetning", "side", "score"], evidence_rows),
+        XTable("saerlige_ord", ["kommune", "rang", "ord", "loglikelihood"], term_rows),
+        XTable("lighed", ["kommune", "kommune_2", "cosinus"], sim_rows),
+    ]
+
+

@@ -21,6 +21,9 @@ def list_cmd(
     form: Annotated[str | None, typer.Option(help=f"Only this form type: {', '.join(linksamling.FORM_TYPES)}.", show_default=False)] = None,
     status: Annotated[str | None, typer.Option(help="Only this status: gældende, udløbet or ukendt.", show_default=False)] = None,
     csv: CsvOpt = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write the table to this Excel file.", show_default=False)] = None,
+    json_: Annotated[Path | None, typer.Option("--json", help="Also write the table to this JSON file.", show_default=False)] = None,
+    dialect: Annotated[str, typer.Option("--dialect", help="CSV dialect: excel-dk (UTF-8 with BOM, semicolon, decimal comma) or standard.")] = "excel-dk",
     ws_path: WorkspaceOpt = None,
 ) -> None:
     """Show KL's link collection with each strategy's status as of today.
@@ -29,7 +32,7 @@ def list_cmd(
     """
     from ..listing import link_table
 
-    table = link_table(workspace(ws_path), form=form, status=status, today=dt.date.today(), csv_path=csv)
+    table = link_table(workspace(ws_path), form=form, status=status, today=dt.date.today(), csv_path=csv, xlsx_path=xlsx, json_path=json_, dialect=dialect)
     out = Table(title=f"Linksamling ({len(table.rows)} kommuner)")
     for column in ("Kommune", "Form", "Periode", "Status"):
         out.add_column(column)

@@ -88,7 +88,7 @@ def compare(
 
 
 def _render(result, detail) -> list:
-    from ..export import Table as XTable
+    from ..compare import tables as cmp_tables
 
     facts = Table(title="Dokumenter")
     facts.add_column("")
@@ -115,7 +115,6 @@ def _render(result, detail) -> list:
     console.print(out)
 
     console.print("[bold]Stærkeste belæg pr. fokusområde[/bold]")
-    evidence_rows = []
     for lid, name in result.labels:
         items = detail.evidence[lid]
         if not any(items):
@@ -127,7 +126,6 @@ def _render(result, detail) -> list:
                 continue
             page = f" (s. {ev.page})" if ev.page is not None else ""
             console.print(f"  {col.kommune}: »{_short(ev.sentence)}«{page}", markup=False, highlight=False)
-            evidence_rows.append([col.kommune, lid, ev.sentence, ev.page, ev.score])
 
     terms = Table(title="Særlige ord (log-likelihood, ordformer uden stopord)")
     for col in result.columns:
@@ -145,18 +143,7 @@ def _render(result, detail) -> list:
         sim.add_row(col.kommune, *(f"{v:.2f}" for v in row))
     console.print(sim)
 
-    fact_cols = ["kommune", "titel", "form", "dokumenttype", "periode", "status", "sider", "sprog", "udtraek", "model"]
-    fact_rows = [[f.kommune, f.title, f.form, f.document_type, f.period, f.status, f.pages, f.language, f.extractor, f.pipeline] for f in detail.facts]
-    term_rows = [[col.kommune, i + 1, w, round(g, 3)] for col, t in zip(result.columns, detail.terms, strict=True) for i, (w, g) in enumerate(t)]
-    sim_rows = [[a.kommune, b.kommune, round(detail.similarity[i][j], 4)] for i, a in enumerate(result.columns) for j, b in enumerate(result.columns)]
-    long_rows = [[c.kommune, lid, name, c.shares[lid], c.n_sentences] for c in result.columns for lid, name in result.labels]
-    return [
-        XTable("andele", ["kommune", "fokusomraade", "navn", "andel", "saetninger"], long_rows, {"andel"}),
-        XTable("dokumenter", fact_cols, fact_rows),
-        XTable("belaeg", ["kommune", "fokusomraade", "saetning", "side", "score"], evidence_rows),
-        XTable("saerlige_ord", ["kommune", "rang", "ord", "loglikelihood"], term_rows),
-        XTable("lighed", ["kommune", "kommune_2", "cosinus"], sim_rows),
-    ]
+    return cmp_tables(result, detail)
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -182,3 +169,27 @@ def report(
     cmp.compare_all(ws, book, on_document=lambda d: console.print(f"[dim]Reading {d.kommune}: {d.title}[/dim]"))
     path = write_report(ws, book, out)
     console.print(f"Wrote {path}")
+
+
+@app.command("export")
+def export_cmd(
+    target: Annotated[Path, typer.Argument(help="File to write: .xlsx (one sheet per table), .json, or .csv (one file per table: <name>_<table>.csv).")],
+    dialect: DialectOpt = "excel-dk",
+    codebook: CodebookOpt = None,
+    ws_path: WorkspaceOpt = None,
+) -> None:
+    """Export everything at once: link collection, shares, matrix, facts, evidence, terms, similarity.
+
+    Example: strategikompas export kortlaegning.xlsx
+    """
+    from .. import compare as cmp
+    from ..export import write_tables
+    from ..listing import link_table
+
+    ws = workspace(ws_path)
+    _check_exports(dialect, target)
+    book = load_codebook(ws, codebook)
+    result = cmp.compare_all(ws, book, on_document=lambda d: console.print(f"[dim]Reading {d.kommune}: {d.title}[/dim]"))
+    tables = [link_table(ws).export_table(), cmp.shares_table(result)[1], *cmp.tables(result, cmp.details(ws, result))]
+    write_tables(target, tables, None, dialect)
+    console.print(f"Wrote {target} ({len(tables)} tables, {len(result.columns)} kommuner)")
