@@ -56,7 +56,7 @@ def test_compare_shows_facts_evidence_terms_similarity(runner, workspace_dir, tm
     out = tmp_path / "c.xlsx"
     result = run(runner, "compare", "hjoerring", "horsens", "--xlsx", str(out), ws=workspace_dir)
     assert result.exit_code == 0, result.output
-    for part in ("Dokumenter", "Status", "Forskel", "Stærkeste belæg", "Særlige ord", "cosinus", "█"):
+    for part in ("Dokumenter", "Struktur", "vision", "Status", "Forskel", "Stærkeste belæg", "Særlige ord", "cosinus", "█"):
         assert part in result.output, part
     assert "»" in result.output
     from openpyxl import load_workbook

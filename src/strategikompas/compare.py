@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import codebook as cb
 from . import corpus, linksamling, names
@@ -191,6 +191,7 @@ class Detail:
     evidence: dict[str, list[Evidence | None]]  # label id -> one per column
     terms: list[list[tuple[str, float]]]
     similarity: list[list[float]]
+    structure: list[list[object]] = field(default_factory=list)
 
 
 def word_counts(rows: list) -> dict[str, int]:
@@ -206,6 +207,7 @@ def details(ws: Workspace, result: Comparison, today=None) -> Detail:
     links = {r.kommune: r for r in linksamling.load(ws.linksamling_path)}
     manifest = {d.doc_id: d for d in corpus.load_manifest(ws.manifest_path)}
     facts, evidence, counts = [], {lid: [] for lid, _ in result.labels}, []
+    strategies = [_strategy(ws, manifest.get(col.doc_id), col.kommune) for col in result.columns]
     with Store(ws.store_path) as store:
         for col in result.columns:
             meta = store.document(col.doc_id) or {}
@@ -215,11 +217,15 @@ def details(ws: Workspace, result: Comparison, today=None) -> Detail:
             end = doc.end_year if doc else None
             pages = max((r.page for r in rows if r.page is not None), default=None)
             suffix = doc.file.rsplit(".", 1)[-1].lower() if doc and "." in doc.file else ""
+            strategy = strategies[len(facts)]
+            doc_type = getattr(strategy, "document_type", None) if strategy else None
+            pages = (getattr(strategy, "pages", None) if strategy else None) or pages
             facts.append(Facts(
                 col.kommune, col.title, link.form if link else "-",
-                meta.get("document_type") or (link.form_type if link else "-"),
+                meta.get("document_type") or doc_type or (link.form_type if link else "-"),
                 col.period or "-", linksamling.period_status(end, today), pages,
-                meta.get("language") or "da", meta.get("extractor") or (suffix or "-"),
+                meta.get("language") or (getattr(strategy, "language", None) if strategy else None) or "-",
+                meta.get("extractor") or (suffix or "-"),
                 str(meta.get("pipeline", "-")),
             ))
             for lid, _ in result.labels:
@@ -233,7 +239,20 @@ def details(ws: Workspace, result: Comparison, today=None) -> Detail:
                 for w, n in other.items():
                     reference[w] = reference.get(w, 0) + n
         terms.append(keyness(c, reference))
-    return Detail(facts, evidence, terms, cosine_tfidf(counts))
+    structure = structure_rows(strategies) if all(strategies) else []
+    return Detail(facts, evidence, terms, cosine_tfidf(counts), structure)
+
+
+def _strategy(ws: Workspace, doc, kommune: str):
+    """The document's structure, or None when it cannot be read (compare still shows the rest)."""
+    if doc is None:
+        return None
+    from .extract import extract_path
+
+    try:
+        return extract_path(doc.path(ws.corpus), kommune=kommune)
+    except Exception:  # structure is one part of compare; a bad file must not stop the rest
+        return None
 
 
 def structure_rows(strategies: list) -> list[list[object]]:
@@ -301,6 +320,7 @@ def tables(result: Comparison, detail: Detail) -> list:
     fact_cols = ["kommune", "titel", "form", "dokumenttype", "periode", "status", "sider", "sprog", "udtraek", "model"]
     fact_rows = [[f.kommune, f.title, f.form, f.document_type, f.period, f.status, f.pages, f.language, f.extractor, f.pipeline] for f in detail.facts]
     term_rows = [[col.kommune, i + 1, w, round(g, 3)] for col, t in zip(result.columns, detail.terms, strict=True) for i, (w, g) in enumerate(t)]
+    structure_rows_ = [[name, *cells] for name, *cells in detail.structure]
     sim_rows = [[a.kommune, b.kommune, round(detail.similarity[i][j], 4)] for i, a in enumerate(result.columns) for j, b in enumerate(result.columns)]
     long_rows = [[c.kommune, lid, name, c.shares[lid], c.n_sentences] for c in result.columns for lid, name in result.labels]
     return [
@@ -309,6 +329,7 @@ def tables(result: Comparison, detail: Detail) -> list:
         XTable("belaeg", ["kommune", "fokusomraade", "saetning", "side", "score"], evidence_rows),
         XTable("saerlige_ord", ["kommune", "rang", "ord", "loglikelihood"], term_rows),
         XTable("lighed", ["kommune", "kommune_2", "cosinus"], sim_rows),
+        XTable("struktur", ["felt", *(c.kommune for c in result.columns)], structure_rows_),
     ]
 
 

@@ -64,7 +64,7 @@ def compare(
         result = cmp.compare_all(ws, book, on_document=progress)
         long_t, wide_t = cmp.shares_table(result, sort)
         out = Table(title=f"Fokusområder: andel af sætninger ({len(result.columns)} kommuner)")
-        out.add_column("Kommune")
+        out.add_column("Kommune", no_wrap=True, min_width=max(len(c.kommune) for c in result.columns))
         for lid, _ in result.labels:
             out.add_column(lid, justify="right")
         for row in wide_t.rows:
@@ -99,6 +99,15 @@ def _render(result, detail) -> list:
     for label, attr in fields:
         facts.add_row(label, *(str(getattr(f, attr) if getattr(f, attr) is not None else "-") for f in detail.facts))
     console.print(facts)
+
+    if detail.structure:
+        structure = Table(title="Struktur")
+        structure.add_column("")
+        for f in detail.facts:
+            structure.add_column(f.kommune)
+        for name, *cells in detail.structure:
+            structure.add_row(name, *(str(c) for c in cells))
+        console.print(structure)
 
     out = Table(title="Fokusområder: andel af sætninger")
     out.add_column("Fokusområde")
