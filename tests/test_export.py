@@ -128,3 +128,27 @@ def test_list_export_missing_folder_exit_2_no_file(runner, workspace_dir, tmp_pa
     result = runner.invoke(app, ["list", "--xlsx", str(tmp_path / "nope" / "l.xlsx"), "--workspace", str(workspace_dir)])
     assert result.exit_code == 2 and "does not exist" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_formula_injection_from_a_strategy_sentence_is_neutralised_in_compare_exports(runner, workspace_dir, tmp_path):
+    """A strategy whose sentence starts with '=' reaches the evidence table neutralised."""
+    from openpyxl import load_workbook
+
+    from strategikompas.cli import app
+
+    text_file = next((workspace_dir / "corpus" / "hjoerring").glob("*.txt"))
+    text = text_file.read_text(encoding="utf-8")
+    nasty = ['=HYPERLINK("http://x";"klik") ' + p for p in text.split("\n\n") if p.strip()]
+    text_file.write_text("\n\n".join(nasty), encoding="utf-8")  # every paragraph now opens with a formula
+    x, c = tmp_path / "c.xlsx", tmp_path / "c.csv"
+    result = runner.invoke(app, ["compare", "hjoerring", "horsens", "--xlsx", str(x), "--workspace", str(workspace_dir)])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(x)["belaeg"]
+    sentences = [sheet.cell(row=r, column=3).value for r in range(2, sheet.max_row + 1)]
+    assert any("HYPERLINK" in s for s in sentences), sentences
+    assert all(not s.startswith(("=", "+", "-", "@", "\t", "\r")) for s in sentences)
+    assert all(isinstance(sheet.cell(row=r, column=5).value, (int, float)) for r in range(2, sheet.max_row + 1))
+    assert runner.invoke(app, ["export", str(c), "--workspace", str(workspace_dir)]).exit_code == 0
+    rows = list(csv.reader((tmp_path / "c_belaeg.csv").open(encoding="utf-8-sig", newline=""), delimiter=";"))[1:]
+    assert any("HYPERLINK" in r[2] for r in rows)
+    assert all(not r[2].startswith(("=", "+", "-", "@")) for r in rows)
