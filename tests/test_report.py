@@ -38,6 +38,7 @@ def test_report_is_self_contained(report_file):
     assert "<svg" in text and "id='heatmap-chart'" in text
     assert "profil-hjoerring" in text and "profil-horsens" in text
     assert "gældende" in text and "digitaliseringsstrategi" in text
+    assert "<h4>Struktur</h4>" in text and "»" in text
     # XML namespaces in the SVG are names, not fetches; nothing may load from elsewhere.
     for needle in ('src="http', "src='http", 'href="http', "href='http", "url(http", "@import", "<link ", "<script"):
         assert needle not in text, needle

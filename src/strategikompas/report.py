@@ -80,7 +80,13 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
             for label, value in (("Titel", facts.title), ("Form", facts.form), ("Periode", facts.period), ("Status", facts.status),
                                  ("Sider", facts.pages), ("Model", facts.pipeline), ("Sætninger", col.n_sentences)):
                 parts.append(f"<tr><th>{label}</th><td>{e(str(value if value is not None else '-'))}</td></tr>")
-            parts.append("</table><h4>Fokusområder</h4>")
+            parts.append("</table>")
+            if detail.structure:
+                parts.append("<h4>Struktur</h4><table>")
+                for name, *cells in detail.structure:
+                    parts.append(f"<tr><th>{e(str(name))}</th><td>{e(str(cells[i]))}</td></tr>")
+                parts.append("</table>")
+            parts.append("<h4>Fokusområder</h4>")
             for lid, name in sorted(result.labels, key=lambda x: -col.shares[x[0]]):
                 share = col.shares[lid]
                 parts.append(f"<div><span class='bar' style='width:{share * 300:.0f}px'></span> {e(name)}: {share:.0%}</div>")
@@ -101,4 +107,14 @@ def write_report(ws: Workspace, book: cb.Codebook, out_dir: Path, today: dt.date
     path = Path(out_dir) / "strategikompas.html"
     check_target(path)
     atomic_write_text(path, build_html(ws, book, today))
+    _readable(path)
     return path
+
+
+def _readable(path: Path) -> None:
+    """The temporary file behind an atomic write is 0600; a report is meant to be shared."""
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
