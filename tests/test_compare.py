@@ -102,3 +102,14 @@ def test_compare_on_classified_documents_imports_no_spacy_or_sklearn(workspace_d
     second = subprocess.run([*cli, *args], capture_output=True, text=True)
     assert second.returncode == 0, second.stderr
     assert "HEAVY []" in second.stdout, second.stdout[-500:]
+
+
+def test_compare_all_bad_options_are_one_line_exit_2(runner, workspace_dir):
+    for args, message in (
+        (["compare", "--all", "--sort", "xyz"], "Unknown focus area 'xyz'"),
+        (["compare", "--all", "hjoerring"], "takes no kommuner"),
+        (["compare", "hjoerring", "horsens", "--sort", "data"], "--sort works with --all"),
+    ):
+        result = run(runner, *args, ws=workspace_dir)
+        assert result.exit_code == 2, result.output
+        assert message in result.output and len(result.output.strip().splitlines()) == 1

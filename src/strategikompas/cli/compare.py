@@ -57,6 +57,10 @@ def compare(
     ws = workspace(ws_path)
     _check_exports(dialect, csv, xlsx, json_)
     book = load_codebook(ws, codebook)
+    if all_ and kommuner:
+        raise InputError("compare --all takes no kommuner; give either kommuner or --all.")
+    if sort is not None and not all_:
+        raise InputError("--sort works with --all: strategikompas compare --all --sort data")
     if sort is not None and sort not in book.ids:
         raise InputError(f"Unknown focus area '{sort}'; use one of {', '.join(book.ids)}.")
     progress = lambda d: console.print(f"[dim]Reading {d.kommune}: {d.title}[/dim]")  # noqa: E731
