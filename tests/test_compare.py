@@ -113,3 +113,9 @@ def test_compare_all_bad_options_are_one_line_exit_2(runner, workspace_dir):
         result = run(runner, *args, ws=workspace_dir)
         assert result.exit_code == 2, result.output
         assert message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_strongest_evidence_run_on_list_does_not_win_every_label():
+    long = "data " + " ".join(["ord"] * 200)
+    rows = [row(1, long, ["data"], 1.0), row(2, "Data bruges til bedre beslutninger.", ["data"], 1.0)]
+    assert cmp.strongest_evidence(rows, "data").sentence.startswith("Data bruges")

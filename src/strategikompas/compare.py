@@ -156,12 +156,15 @@ class Evidence:
 
 
 def strongest_evidence(rows: list, label_id: str) -> Evidence | None:
-    """The sentence carrying the label with the highest score (ties: most matched terms, first)."""
+    """The sentence carrying the label with the highest score (ties: densest match, then first)."""
     best = None
     for r in rows:
         if label_id not in r.labels:
             continue
-        key = (float(r.scores.get(label_id, 0.0)), len(r.terms.get(label_id, [])), -r.sentence_no)
+        # Highest score; among equals the densest match, so a run-on list that mentions
+        # everything does not win every label.
+        density = len(r.terms.get(label_id, [])) / max(12, len(r.sentence.split()))
+        key = (float(r.scores.get(label_id, 0.0)), density, -r.sentence_no)
         if best is None or key > best[0]:
             best = (key, r)
     if best is None:

@@ -93,7 +93,9 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
                 ev = detail.evidence[lid][i]
                 if ev is not None and share > 0:
                     page = f" (s. {ev.page})" if ev.page is not None else ""
-                    parts.append(f"<blockquote>»{e(ev.sentence)}«{page}</blockquote>")
+                    quote = " ".join(ev.sentence.split())
+                    quote = quote if len(quote) <= 400 else quote[:399] + "…"
+                    parts.append(f"<blockquote>»{e(quote)}«{page}</blockquote>")
             if detail.terms[i]:
                 parts.append("<p><b>Særlige ord:</b> " + e(", ".join(w for w, _ in detail.terms[i])) + "</p>")
             parts.append("</section>")
