@@ -58,13 +58,23 @@ def test_compare_name_variants_give_the_same_table(runner, workspace_dir, tmp_pa
     assert "Hjørring Kommunes Digitaliseringsstrategi 2030" in first.output
 
 
-def test_compare_reuses_stored_results(runner, workspace_dir):
-    assert run(runner, "compare", "hjoerring", "horsens", ws=workspace_dir).exit_code == 0
+def test_compare_announced_reading_unchanged_documents(runner, workspace_dir):
+    """Bug: every compare said "Reading ..." although stored results were reused."""
+    first = run(runner, "compare", "hjoerring", "horsens", ws=workspace_dir)
+    assert first.exit_code == 0
+    assert first.output.count("Reading ") == 2
     store = workspace_dir / "results" / "strategikompas.sqlite"
     before = store.stat().st_mtime_ns
     again = run(runner, "compare", "hjoerring", "horsens", ws=workspace_dir)
     assert again.exit_code == 0
-    assert "Reading" not in again.output or store.stat().st_mtime_ns == before
+    assert "Reading " not in again.output
+    assert store.stat().st_mtime_ns == before
+    # A changed document is read again, and only that one.
+    doc = workspace_dir / "corpus" / "horsens" / "horsens-digitaliseringsstrategi-2011-2015.txt"
+    doc.write_text(doc.read_text(encoding="utf-8") + "\nVi vil styrke informationssikkerheden.\n", encoding="utf-8")
+    third = run(runner, "compare", "hjoerring", "horsens", ws=workspace_dir)
+    assert third.exit_code == 0
+    assert "Reading Horsens" in third.output and "Reading Hjørring" not in third.output
 
 
 @pytest.mark.parametrize(

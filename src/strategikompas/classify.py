@@ -66,7 +66,8 @@ def classify_documents(
     on_document: Callable[[Document], None] | None = None,
 ) -> ClassifyReport:
     """Classify every document that is not current in the store. One bad document
-    is reported in ``failed`` and never stops the others."""
+    is reported in ``failed`` and never stops the others. ``on_document`` is called
+    for each document that is (re)classified, not for unchanged ones."""
     from .corpus import sha256_file
     from .extract import extract_path
 
@@ -74,8 +75,6 @@ def classify_documents(
     fp = fingerprint(book)
     with Store(ws.results_dir() / ws.store_path.name) as store:
         for doc in docs:
-            if on_document:
-                on_document(doc)
             path: Path = doc.path(ws.corpus)
             try:
                 digest = sha256_file(path)
@@ -85,6 +84,8 @@ def classify_documents(
             if store.is_current(doc.doc_id, digest, fp):
                 report.unchanged.append(doc.doc_id)
                 continue
+            if on_document:  # only documents that need NLP work are announced
+                on_document(doc)
             try:
                 strategy = extract_path(path, kommune=doc.kommune)
                 rows = sentence_rows(strategy.sections, book)
