@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .errors import DataFileError, NoDocumentError
 from .fileio import write_csv
+from .linksamling import year_cell
 
 # The columns every manifest has; fetch adds more (kept in ``extra``).
 COLUMNS = ["kommune", "slug", "title", "period_text", "start_year", "end_year", "source", "file", "sha256", "added"]
@@ -45,15 +46,6 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _int_or_none(value: str, path: Path, line: int, column: str) -> int | None:
-    value = value.strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        raise DataFileError(path, f"'{value}' is not a year", line, column)
-    return int(value)
-
-
 def load_manifest(path: Path) -> list[Document]:
     path = Path(path)
     if not path.is_file():
@@ -78,8 +70,8 @@ def load_manifest(path: Path) -> list[Document]:
                     slug=raw["slug"].strip(),
                     title=raw["title"].strip(),
                     period_text=raw["period_text"].strip(),
-                    start_year=_int_or_none(raw["start_year"], path, line, "start_year"),
-                    end_year=_int_or_none(raw["end_year"], path, line, "end_year"),
+                    start_year=year_cell(raw["start_year"], path, line, "start_year"),
+                    end_year=year_cell(raw["end_year"], path, line, "end_year"),
                     source=raw["source"].strip(),
                     file=raw["file"].strip(),
                     sha256=raw["sha256"].strip(),

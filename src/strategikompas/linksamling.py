@@ -102,7 +102,9 @@ def parse_seed_table(text: str) -> list[LinkRow]:
     return rows
 
 
-def _year(value: str, path: Path, line: int, column: str) -> int | None:
+def year_cell(value: str, path: Path, line: int, column: str) -> int | None:
+    """A year cell of a data file: four digits or empty; a bad one is named by line and column."""
+    value = value.strip()
     if value == "":
         return None
     if not re.fullmatch(r"(19|20)\d\d", value):
@@ -150,8 +152,8 @@ def _validate(raw: dict[str, str], path: Path, line: int, seen: set[str]) -> Lin
     url = raw["url"].strip()
     if url and not re.match(r"https?://", url):
         raise DataFileError(path, f"url '{url}' is not an http(s) address", line, "url")
-    start = _year(raw["start_year"].strip(), path, line, "start_year")
-    end = _year(raw["end_year"].strip(), path, line, "end_year")
+    start = year_cell(raw["start_year"], path, line, "start_year")
+    end = year_cell(raw["end_year"], path, line, "end_year")
     if start and end and end < start:
         raise DataFileError(path, f"end_year {end} is before start_year {start}", line, "end_year")
     return LinkRow(kommune, slug, raw["form"].strip(), kind, raw["link_text"].strip(), url, raw["period_text"].strip(), start, end)
