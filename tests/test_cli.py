@@ -185,3 +185,30 @@ def test_installed_console_script(tmp_path):
     assert bad.returncode == 2
     assert bad.stderr.strip().startswith("Error: Unknown kommune 'Nowhere'")
     assert "Traceback" not in bad.stderr
+
+
+def test_doctor_names_pipeline_codebook_and_store(runner, workspace_dir):
+    result = run(runner, "doctor", ws=workspace_dir)
+    assert result.exit_code == 0, result.output
+    assert "blank:da+sentencizer+lookup-lemmas" in result.output
+    assert "10 fokusområder" in result.output
+    assert "not created yet" in result.output
+    assert run(runner, "compare", "hjoerring", "horsens", ws=workspace_dir).exit_code == 0
+    after = run(runner, "doctor", ws=workspace_dir)
+    assert "2 documents" in after.output
+
+
+def test_doctor_reports_corrupt_store(runner, workspace_dir):
+    (workspace_dir / "results").mkdir()
+    (workspace_dir / "results" / "strategikompas.sqlite").write_bytes(b"this is not a database" * 100)
+    result = run(runner, "doctor", ws=workspace_dir)
+    assert result.exit_code == 0
+    assert "unreadable" in result.output
+
+
+def test_doctor_bad_codebook_names_file_and_line(runner, workspace_dir, tmp_path):
+    bad = tmp_path / "kodebog.toml"
+    bad.write_text('[labels.borger]\nname = "B"\nterms = ["borger"]\n\n[labels.ukendt]\nterms = ["x"]\n', encoding="utf-8")
+    result = run(runner, "doctor", "--codebook", str(bad), ws=workspace_dir)
+    assert result.exit_code == 2
+    assert "kodebog.toml, line 5: unknown label id 'ukendt'" in result.output

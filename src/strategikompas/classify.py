@@ -24,9 +24,13 @@ def pipeline_id() -> str:
     return MODEL if model_installed() else FALLBACK
 
 
+# Bump when sentence splitting, lemmas or labelling change (2: lemma lookups fixed).
+ALGORITHM = 2
+
+
 def fingerprint(book: cb.Codebook) -> str:
-    """Results made with another tool version, pipeline or codebook are stale."""
-    return f"{__version__}|{pipeline_id()}|codebook:{book.version}"
+    """Results made with another tool version, algorithm, pipeline or codebook are stale."""
+    return f"{__version__}|a{ALGORITHM}|{pipeline_id()}|codebook:{book.version}"
 
 
 def sentence_rows(sections: list, book: cb.Codebook) -> list[SentenceRow]:

@@ -24,11 +24,14 @@ def model_installed() -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def lemma_table() -> dict[str, str]:
-    """spacy-lookups-data's Danish lemma table (keys are case-sensitive, so look up lower case)."""
+def lemma_table():
+    """spacy-lookups-data's Danish lemma table (keys are case-sensitive, so look up lower case).
+
+    Kept as spaCy's ``Table``: it is keyed by string hashes, and its ``get`` hashes the
+    word; a plain dict of its items would hold hashes and find nothing."""
     from spacy.lookups import load_lookups
 
-    return dict(load_lookups("da", ["lemma_lookup"]).get_table("lemma_lookup").items())
+    return load_lookups("da", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
 def lemma(word: str) -> str:

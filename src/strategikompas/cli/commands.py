@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .. import linksamling
-from .main import CsvOpt, WorkspaceOpt, app, workspace
+from .main import CodebookOpt, CsvOpt, WorkspaceOpt, app, workspace
 
 console = Console()
 
@@ -52,3 +52,15 @@ def init(directory: Annotated[Path, typer.Argument(help="New or empty folder for
 
     ws = init_workspace(directory)
     console.print(f"Created workspace {ws.root}")
+
+
+@app.command()
+def doctor(codebook: CodebookOpt = None, ws_path: WorkspaceOpt = None) -> None:
+    """Show which spaCy pipeline, codebook, workspace and results store are in use.
+
+    Example: strategikompas doctor
+    """
+    from ..diagnostics import facts
+
+    for key, value in facts(workspace(ws_path), codebook):
+        console.print(f"[bold]{key}[/bold]: {value}", highlight=False)

@@ -1,0 +1,80 @@
+"""The Danish NLP layer on the fallback pipeline: sentences, lemmas, compounds."""
+
+from __future__ import annotations
+
+import pytest
+
+from strategikompas import codebook as cb
+from strategikompas.nlp import FALLBACK, lemma, pipeline
+from strategikompas.workspace import bundled_root
+
+ABBREVIATIONS = ["bl.a.", "f.eks.", "fx.", "mht.", "jf.", "ca.", "mv.", "pga.", "dvs.", "inkl.", "evt.", "o.l.", "nr.", "kr."]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return pipeline()[0]
+
+
+def test_fallback_pipeline_is_used_and_named():
+    _, name = pipeline()
+    assert name == FALLBACK  # da_core_news_sm cannot be installed on these machines
+
+
+@pytest.mark.parametrize("abbreviation", ABBREVIATIONS)
+def test_no_sentence_break_after_abbreviation(nlp, abbreviation):
+    # A capitalised word after the abbreviation is where a naive splitter breaks.
+    text = f"Kommunen vil {abbreviation} Digitalisering styrke servicen. Det er næste sætning."
+    sentences = [s.text for s in nlp(text).sents]
+    assert len(sentences) == 2, sentences
+    assert abbreviation in sentences[0]
+
+
+def test_lemma_lookup_ignores_case_bug_hashed_table():
+    """Bug: the lemma table was turned into a dict of hashed keys, so no word was ever found."""
+    assert lemma("kommunernes") == "kommune"
+    assert lemma("Kommunernes") == "kommune"
+    assert lemma("BORGERNE") == "borger"
+
+
+def test_pipeline_sets_lower_case_lookup_lemmas(nlp):
+    doc = nlp("Kommunernes løsninger hjælper Borgerne.")
+    assert [t.lemma_ for t in doc][:4] == ["kommune", "løsning", "hjælpe", "borger"]
+
+
+@pytest.fixture(scope="module")
+def book():
+    return cb.load(bundled_root() / "data" / "fokusomraader.toml")
+
+
+@pytest.mark.parametrize(
+    "word, label",
+    [
+        ("informationssikkerhedspolitik", "sikkerhed"),
+        ("it-sikkerheden", "sikkerhed"),
+        ("selvbetjeningsløsningerne", "borger"),
+        ("velfærdsteknologi", "teknologi"),
+        ("gevinstrealiseringen", "vaerdi"),
+        ("datadeling", "data"),
+        ("kompetenceudvikling", "kompetencer"),
+        ("rammearkitekturen", "sammenhaeng"),
+        ("styregruppen", "organisering"),
+        ("effektiviseringsstrategien", "effektivisering"),
+    ],
+)
+def test_compounds_from_the_corpus_find_their_label(book, word, label):
+    assert label in cb.match(book, [word], [lemma(word)])
+
+
+@pytest.mark.parametrize(
+    "word, label",
+    [("værdighed", "vaerdi"), ("effektiviseringsstrategien", "vaerdi"), ("databeskyttelse", "data"), ("digitaliseringsstrategien", "sikkerhed")],
+)
+def test_exclusions_keep_words_out_of_a_label(book, word, label):
+    assert label not in cb.match(book, [word], [lemma(word)])
+
+
+def test_phrase_counts_its_words_once(book):
+    words = "vi vil frigøre ressourcer til borgerne".split()
+    found = cb.match(book, words, [lemma(w) for w in words])
+    assert found["effektivisering"] == ["frigøre ressourcer"]
