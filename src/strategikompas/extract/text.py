@@ -33,11 +33,17 @@ def paragraphs(text: str) -> list[str]:
 
 
 def extract_path(path: Path, kommune: str | None = None) -> Strategy:
+    """Any supported document into a Strategy; the type comes from the bytes."""
+    from .detect import detect
+
     path = Path(path)
+    if detect(path) == "pdf":
+        from .pdf import read_pdf
+
+        sections, pages, warnings = read_pdf(path)
+        return Strategy(kommune, sections[0].text[:200], "", "anden", "da", pages, sections, warnings=warnings)
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: file not found.") from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text.") from exc
     blocks = paragraphs(text)

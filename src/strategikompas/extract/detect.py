@@ -1,0 +1,51 @@
+"""What a document is, from its bytes (never from its file name)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import InputError
+
+MAX_BYTES = 100 * 1024 * 1024  # larger files are refused before they are read
+
+
+class DocumentError(InputError):
+    """A document that cannot be read; the message names the file and the problem."""
+
+
+def sniff(head: bytes) -> str:
+    """``pdf``, ``html``, ``text`` or ``binary`` from the first bytes of a file."""
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-"):
+        return "pdf"
+    if b"\x00" in head:
+        return "binary"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut off at the end of the sample
+            return "binary"
+        text = head[: exc.start].decode("utf-8")
+    if re.search(r"<(!doctype html|html|head|body)\b", text[:4096], re.IGNORECASE):
+        return "html"
+    return "text"
+
+
+def detect(path: Path, max_bytes: int = MAX_BYTES) -> str:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+    except FileNotFoundError as exc:
+        raise DocumentError(f"{path}: file not found.") from exc
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    if size == 0:
+        raise DocumentError(f"{path}: the file is empty.")
+    if size > max_bytes:
+        raise DocumentError(f"{path}: {size / 1e6:.1f} MB is over the limit of {max_bytes / 1e6:.0f} MB.")
+    kind = sniff(head)
+    if kind == "binary":
+        raise DocumentError(f"{path}: not a PDF, web page or text file.")
+    return kind
