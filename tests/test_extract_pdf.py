@@ -121,3 +121,30 @@ def test_bad_document_does_not_stop_the_others(tmp_path, runner):
     assert len(report.classified) == 3
     assert list(report.failed) == ["horsens/horsens-digitaliseringsstrategi-2011-2015.txt"]
     assert "the file is empty" in next(iter(report.failed.values()))
+
+
+def test_extract_command_json_keys_on_a_file_outside_the_corpus(runner, tmp_path):
+    import json
+
+    from strategikompas.cli import app
+
+    pdf = make_pdf(tmp_path / "andet.pdf", [["Strategi for digitalisering", "", "Vi vil styrke datasikkerheden."]])
+    result = runner.invoke(app, ["extract", str(pdf), "--format", "json", "--kommune", "Odder"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert list(data) == ["kommune", "title", "period", "document_type", "language", "pages", "vision", "principles", "themes", "sections", "warnings"]
+    assert data["kommune"] == "Odder" and data["pages"] == 1
+    assert any("datasikkerheden" in s["text"] and s["page"] == 1 for s in data["sections"])
+
+
+def test_extract_command_by_kommune_and_bad_input(runner, workspace_dir, tmp_path):
+    from strategikompas.cli import app
+
+    tree = runner.invoke(app, ["extract", "hjorring", "--workspace", str(workspace_dir)])
+    assert tree.exit_code == 0, tree.output
+    assert "Hjørring Kommunes Digitaliseringsstrategi 2030" in tree.output
+    empty = tmp_path / "tom.txt"
+    empty.write_text("")
+    bad = runner.invoke(app, ["extract", str(empty)])
+    assert bad.exit_code == 2
+    assert bad.output.strip() == f"Error: {empty}: the file is empty."

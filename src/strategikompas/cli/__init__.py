@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import commands  # noqa: F401  (registers the commands)
 from .compare import compare as _compare  # noqa: F401  (compare, export)
+from .extract import extract as _extract  # noqa: F401
 from .main import app
 
 

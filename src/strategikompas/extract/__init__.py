@@ -9,4 +9,19 @@ from __future__ import annotations
 from .model import Item, Section, Strategy
 from .text import extract_path
 
-__all__ = ["Item", "Section", "Strategy", "extract_path"]
+__all__ = ["Item", "Section", "Strategy", "extract_path", "extract_target"]
+
+
+def extract_target(ws, target: str, kommune: str | None = None) -> Strategy:
+    """A path on disk, or else a kommune's newest document in the workspace's corpus."""
+    from pathlib import Path
+
+    path = Path(target)
+    if path.exists():
+        return extract_path(path, kommune=kommune)
+    from ..compare import newest_document, resolve_kommuner
+    from ..corpus import documents_for, load_manifest
+
+    name = resolve_kommuner(ws, [target])[0]
+    doc = newest_document(documents_for(load_manifest(ws.manifest_path), name))
+    return extract_path(doc.path(ws.corpus), kommune=doc.kommune)
