@@ -48,3 +48,23 @@ def copy_tree(src: Path, dst: Path) -> Path:
 
 
 __all__ = ["ROOT", "SHARED", "SEEDS", "REAL_PDF", "needs_shared", "copy_tree", "os"]
+
+
+@pytest.fixture(scope="session")
+def trained_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The classifier trained once per test session on the bundled annotated set."""
+    from strategikompas import codebook
+    from strategikompas.classifier import load_or_train
+    from strategikompas.workspace import bundled_root
+
+    folder = tmp_path_factory.mktemp("models")
+    root = bundled_root()
+    load_or_train(root / "data" / "annotations", codebook.load(root / "data" / "fokusomraader.toml"), folder)
+    return folder
+
+
+@pytest.fixture
+def classified_workspace(workspace_dir: Path, trained_models: Path) -> Path:
+    """A fresh workspace whose results folder already holds the trained model (saves training it again)."""
+    shutil.copytree(trained_models, workspace_dir / "results" / "models")
+    return workspace_dir

@@ -1,18 +1,22 @@
 """Sentences -> focus-area labels, stored per document in the results store.
 
-The foundation labels a sentence by the codebook alone; the classification issue adds
-the trained classifier behind the same ``classify_documents`` interface."""
+Each section of an extracted strategy is split into sentences by the Danish pipeline; each
+sentence gets a score per label from the trained classifier (``classifier.py``), the labels
+whose score reaches the label's threshold, and the codebook terms that matched (the
+evidence an analyst can check)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
 from . import codebook as cb
 from .corpus import Document
+from .errors import InputError
 from .store import SentenceRow, Store
 from .workspace import Workspace
 
@@ -24,35 +28,39 @@ def pipeline_id() -> str:
     return MODEL if model_installed() else FALLBACK
 
 
-# Bump when sentence splitting, lemmas or labelling change (2: lemma lookups fixed).
-ALGORITHM = 2
+# Bump when sentence splitting or how sentences are assembled into rows change.
+# 3: the trained classifier decides the labels.
+ALGORITHM = 3
 
 
-def fingerprint(book: cb.Codebook) -> str:
-    """Results made with another tool version, algorithm, pipeline or codebook are stale."""
-    return f"{__version__}|a{ALGORITHM}|{pipeline_id()}|codebook:{book.version}"
+def fingerprint(ws: Workspace, book: cb.Codebook) -> str:
+    """Results made with another tool version, algorithm, pipeline, codebook or model are stale.
+    Computed without importing spaCy or scikit-learn."""
+    from .classifier import model_id
+
+    return f"{__version__}|a{ALGORITHM}|{pipeline_id()}|codebook:{book.version}|{model_id(ws.annotations_dir, book)}"
 
 
-def sentence_rows(sections: list, book: cb.Codebook) -> list[SentenceRow]:
-    """Split each section into sentences and label each by the codebook."""
+def sentence_rows(sections: list, book: cb.Codebook, model) -> list[SentenceRow]:
+    """Split each section into sentences and label each with ``model`` (a FocusModel)."""
+    from .classifier import analyse_tokens
     from .nlp import pipeline
 
     nlp, _ = pipeline()
-    rows: list[SentenceRow] = []
-    texts = [s.text for s in sections]
-    for section, doc in zip(sections, nlp.pipe(texts), strict=True):
+    found = []
+    for section, doc in zip(sections, nlp.pipe([s.text for s in sections]), strict=True):
         for sent in doc.sents:
-            tokens = [t for t in sent if not (t.is_punct or t.is_space)]
-            if not tokens:
-                continue
-            words = [t.lower_ for t in tokens]
-            lemmas = [t.lemma_.lower() or t.lower_ for t in tokens]
-            terms = cb.match(book, words, lemmas)
-            scores = {label: min(1.0, len(terms.get(label, [])) / 2) for label in book.ids}
-            rows.append(
-                SentenceRow(len(rows) + 1, section.kind, section.title, section.page, sent.text.strip(),
-                            [label for label in book.ids if label in terms], scores, terms)
-            )
+            item = analyse_tokens(sent, book)
+            if item is not None:
+                found.append((section, sent.text.strip(), item))
+    if not found:
+        return []
+    proba = model.predict_proba([item for _, _, item in found])
+    rows = []
+    for n, ((section, text, item), scores) in enumerate(zip(found, proba, strict=True), start=1):
+        score_map = {label: round(float(s), 4) for label, s in zip(book.ids, scores, strict=True)}
+        labels = [label for label in book.ids if score_map[label] >= model.thresholds[label]]
+        rows.append(SentenceRow(n, section.kind, section.title, section.page, text, labels, score_map, item.terms))
     return rows
 
 
@@ -60,7 +68,34 @@ def sentence_rows(sections: list, book: cb.Codebook) -> list[SentenceRow]:
 class ClassifyReport:
     classified: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # not Danish, no sentences
     failed: dict[str, str] = field(default_factory=dict)
+    model: str = ""
+
+
+def _warn(message: str) -> None:
+    print(f"strategikompas: {message}", file=sys.stderr)
+
+
+class _LazyModel:
+    """Loads (or trains) the model the first time a document needs it."""
+
+    def __init__(self, ws: Workspace, book: cb.Codebook, announce: Callable[[str], None]):
+        self.ws, self.book, self.announce, self._trained = ws, book, announce, None
+
+    def get(self):
+        if self._trained is None:
+            from .classifier import load_or_train
+
+            self._trained = load_or_train(self.ws.annotations_dir, self.book, self.ws.results_dir() / "models", self.announce)
+        return self._trained
+
+
+def _language_problem(strategy, force: bool) -> str | None:
+    language = getattr(strategy, "language", "da") or "da"
+    if language != "da" and not force:
+        return f"the text looks {language}, not Danish: skipped (use --force to classify it anyway)"
+    return None
 
 
 def classify_documents(
@@ -68,6 +103,8 @@ def classify_documents(
     docs: list[Document],
     book: cb.Codebook,
     on_document: Callable[[Document], None] | None = None,
+    force: bool = False,
+    announce: Callable[[str], None] = _warn,
 ) -> ClassifyReport:
     """Classify every document that is not current in the store. One bad document
     is reported in ``failed`` and never stops the others. ``on_document`` is called
@@ -76,7 +113,8 @@ def classify_documents(
     from .extract import extract_path
 
     report = ClassifyReport()
-    fp = fingerprint(book)
+    fp = fingerprint(ws, book)
+    model = _LazyModel(ws, book, announce)
     with Store(ws.results_dir() / ws.store_path.name) as store:
         for doc in docs:
             path: Path = doc.path(ws.corpus)
@@ -92,10 +130,157 @@ def classify_documents(
                 on_document(doc)
             try:
                 strategy = extract_path(path, kommune=doc.kommune)
-                rows = sentence_rows(strategy.sections, book)
+                problem = _language_problem(strategy, force)
+                if problem is None:
+                    rows = sentence_rows(strategy.sections, book, model.get().model)
+                    problem = None if rows else "no sentences found"
+            except InputError as exc:
+                report.failed[doc.doc_id] = str(exc) if str(path) in str(exc) else f"{path}: {exc}"
+                continue
             except Exception as exc:  # one bad document never stops the others
-                report.failed[doc.doc_id] = f"{path}: {exc}"
+                report.failed[doc.doc_id] = f"{path}: {type(exc).__name__}: {exc}"
+                continue
+            if problem:
+                report.skipped[doc.doc_id] = f"{path}: {problem}"
                 continue
             store.put_document(doc.doc_id, doc.kommune, doc.title, digest, fp, pipeline_id(), rows, dt.datetime.now().isoformat(timespec="seconds"))
             report.classified.append(doc.doc_id)
+    if model._trained is not None:
+        report.model = model._trained.id
     return report
+
+
+# -- sentence records for --jsonl / --csv ---------------------------------------------
+
+RECORD_KEYS = ["kommune", "document", "section_kind", "section_title", "page", "sentence_no", "sentence", "labels", "scores", "terms"]
+
+
+def record(kommune: str | None, document: str, row: SentenceRow) -> dict:
+    return {
+        "kommune": kommune,
+        "document": document,
+        "section_kind": row.section_kind,
+        "section_title": row.section_title,
+        "page": row.page,
+        "sentence_no": row.sentence_no,
+        "sentence": row.sentence,
+        "labels": list(row.labels),
+        "scores": dict(row.scores),
+        "terms": dict(row.terms),
+    }
+
+
+def stored_records(ws: Workspace, docs: list[Document]) -> Iterator[dict]:
+    """The stored sentence rows of these documents, as records."""
+    with Store(ws.store_path) as store:
+        for doc in docs:
+            for row in store.sentences(doc.doc_id):
+                yield record(doc.kommune, doc.doc_id, row)
+
+
+@dataclass
+class PathResult:
+    path: Path
+    records: list[dict] = field(default_factory=list)
+    skipped: str | None = None  # not Danish, no sentences
+    error: str | None = None  # could not be read
+
+
+def classify_paths(
+    ws: Workspace, paths: list[Path], book: cb.Codebook, kommune: str | None = None, force: bool = False, announce: Callable[[str], None] = _warn
+) -> list[PathResult]:
+    """Classify files outside the corpus (nothing is stored). One bad file never stops the others."""
+    from .extract import extract_path
+
+    model = _LazyModel(ws, book, announce)
+    results = []
+    for path in paths:
+        result = PathResult(Path(path))
+        try:
+            strategy = extract_path(path, kommune=kommune)
+            result.skipped = _language_problem(strategy, force)
+            if result.skipped is None:
+                rows = sentence_rows(strategy.sections, book, model.get().model)
+                result.records = [record(strategy.kommune, str(path), r) for r in rows]
+                if not rows:
+                    result.skipped = "no sentences found"
+        except InputError as exc:
+            result.error = str(exc) if str(path) in str(exc) else f"{path}: {exc}"
+        except Exception as exc:  # one bad file never stops the others
+            result.error = f"{path}: {type(exc).__name__}: {exc}"
+        results.append(result)
+    return results
+
+
+@dataclass
+class ClassifyRun:
+    """What ``strategikompas classify`` did: the corpus documents and any outside files."""
+
+    report: ClassifyReport
+    documents: list[Document]  # corpus documents asked for (their rows are in the store)
+    paths: list[PathResult]
+    records: list[dict]  # every sentence row of the documents and paths, in order
+
+    @property
+    def failed(self) -> dict[str, str]:
+        return {**self.report.failed, **{str(p.path): p.error for p in self.paths if p.error}}
+
+    @property
+    def skipped(self) -> dict[str, str]:
+        return {**self.report.skipped, **{str(p.path): f"{p.path}: {p.skipped}" for p in self.paths if p.skipped}}
+
+
+def rebuild_store(ws: Workspace) -> None:
+    """Start the results store over (a corrupt store, or on request)."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        Path(f"{ws.store_path}{suffix}").unlink(missing_ok=True)
+
+
+def run(
+    ws: Workspace,
+    targets: list[str],
+    book: cb.Codebook,
+    *,
+    kommune: str | None = None,
+    force: bool = False,
+    rebuild: bool = False,
+    on_document: Callable[[Document], None] | None = None,
+    announce: Callable[[str], None] = _warn,
+) -> ClassifyRun:
+    """Classify kommuner of the corpus (all by default) and files given by path."""
+    from .compare import newest_document, resolve_kommuner
+    from .corpus import documents_for, load_manifest
+
+    if rebuild:
+        rebuild_store(ws)
+    paths = [Path(t) for t in targets if Path(t).exists()]
+    names = [t for t in targets if not Path(t).exists()]
+    docs: list[Document] = []
+    if names or not paths:
+        manifest = load_manifest(ws.manifest_path)
+        if names:
+            docs = [newest_document(documents_for(manifest, k)) for k in resolve_kommuner(ws, names)]
+        else:
+            docs = manifest
+    report = classify_documents(ws, docs, book, on_document, force=force, announce=announce)
+    path_results = classify_paths(ws, paths, book, kommune=kommune, force=force, announce=announce) if paths else []
+    current = [d for d in docs if d.doc_id in report.classified or d.doc_id in report.unchanged]
+    records = list(stored_records(ws, current)) if current else []
+    for result in path_results:
+        records.extend(result.records)
+    return ClassifyRun(report, docs, path_results, records)
+
+
+def csv_rows(records: list[dict], label_ids: list[str]) -> tuple[list[str], list[list[object]]]:
+    """Sentence records as one flat table: labels joined, one score column per label."""
+    columns = ["kommune", "dokument", "afsnitstype", "afsnit", "side", "sætning_nr", "sætning", "fokusområder"]
+    columns += [f"score_{label}" for label in label_ids] + ["termer"]
+    rows = []
+    for r in records:
+        terms = "; ".join(f"{label}: {', '.join(words)}" for label, words in r["terms"].items())
+        rows.append(
+            [r["kommune"] or "", r["document"], r["section_kind"], r["section_title"], r["page"], r["sentence_no"], r["sentence"], ", ".join(r["labels"])]
+            + [r["scores"].get(label, 0.0) for label in label_ids]
+            + [terms]
+        )
+    return columns, rows

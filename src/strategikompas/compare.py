@@ -61,7 +61,7 @@ def compare(
     report = classify_documents(ws, docs, book, on_document)
     if report.failed:
         raise RunError("; ".join(report.failed.values()))
-    fp = fingerprint(book)
+    fp = fingerprint(ws, book)
     columns = []
     with Store(ws.store_path) as store:
         for doc in docs:
@@ -272,7 +272,7 @@ def structure_rows(strategies: list) -> list[list[object]]:
 
 def classified_columns(ws: Workspace, book: cb.Codebook) -> Comparison:
     """The matrix of every classified kommune (current fingerprint) by label (``--all``)."""
-    fp = fingerprint(book)
+    fp = fingerprint(ws, book)
     manifest = {d.doc_id: d for d in corpus.load_manifest(ws.manifest_path)}
     columns = []
     with Store(ws.store_path) as store:

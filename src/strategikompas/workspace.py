@@ -20,6 +20,7 @@ ENV_VAR = "STRATEGIKOMPAS_WORKSPACE"
 LINKSAMLING = Path("data/linksamling.csv")
 CODEBOOK = Path("data/fokusomraader.toml")
 MANIFEST = Path("corpus/manifest.csv")
+ANNOTATIONS = Path("data/annotations")
 
 
 def is_workspace(folder: Path) -> bool:
@@ -63,6 +64,12 @@ class Workspace:
     @property
     def data(self) -> Path:
         return self.root / "data"
+
+    @property
+    def annotations_dir(self) -> Path:
+        """The annotated set the classifier is trained on: the workspace's own, else the bundled one."""
+        own = self.root / ANNOTATIONS
+        return own if (own / "gold.jsonl").is_file() else bundled_root() / ANNOTATIONS
 
     def results_dir(self) -> Path:
         self.results.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,5 @@
+"""python -m strategikompas"""
+
+from .cli import main
+
+main()

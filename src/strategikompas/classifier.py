@@ -1,0 +1,268 @@
+"""The trained focus-area classifier.
+
+Each sentence is analysed once (spaCy tokens and lemmas, the codebook's matches). The model
+is one logistic regression per label (one-vs-rest) over three blocks of features:
+
+- TF-IDF over lemma unigrams and bigrams (inflection folded away),
+- TF-IDF over character 3-5-grams inside words (Danish compounds: "informationssikkerhed"
+  shares n-grams with "sikkerhed"),
+- the codebook's matches per label (a prior the analysts can read and edit).
+
+Each label's decision threshold is chosen by F1 on out-of-fold predictions *within the
+training data* (grouped by document), never on the data it is evaluated on.
+
+The model is built from the annotated set (``data/annotations/``) and identified by a hash
+of that set, the codebook, the pipeline, scikit-learn's version and ``MODEL_VERSION``;
+``load_or_train`` rebuilds it when any of them changes and says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from . import codebook as cb
+from .errors import RunError
+
+# Bump when features, estimator or threshold selection change.
+MODEL_VERSION = 1
+
+C = 8.0  # inverse regularisation of each label's logistic regression
+CODEBOOK_WEIGHT = 1.5  # scale of the codebook block against the TF-IDF blocks
+THRESHOLDS = tuple(x / 20 for x in range(2, 19))  # 0.10 .. 0.90
+INNER_FOLDS = 5
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """One sentence as the classifier sees it."""
+
+    text: str
+    lemmas: str  # lower-cased lemmas joined by spaces
+    terms: dict[str, list[str]] = field(default_factory=dict)  # codebook label -> matched words
+
+
+def analyse_tokens(tokens, book: cb.Codebook) -> Analysed | None:
+    """A spaCy span's tokens -> Analysed (None when it has no words)."""
+    tokens = [t for t in tokens if not (t.is_punct or t.is_space)]
+    if not tokens:
+        return None
+    words = [t.lower_ for t in tokens]
+    lemmas = [t.lemma_.lower() or t.lower_ for t in tokens]
+    return Analysed(" ".join(t.text for t in tokens), " ".join(lemmas), cb.match(book, words, lemmas))
+
+
+def analyse(texts: Sequence[str], book: cb.Codebook) -> list[Analysed]:
+    """Analyse whole texts (each one treated as one sentence, as in the annotated set)."""
+    from .nlp import pipeline
+
+    nlp, _ = pipeline()
+    out = []
+    for text, doc in zip(texts, nlp.pipe(texts), strict=True):
+        item = analyse_tokens(doc, book)
+        out.append(item if item is not None else Analysed(text, "", {}))
+    return out
+
+
+def codebook_predictions(items: Sequence[Analysed], label_ids: Sequence[str]):
+    """The codebook alone: a label when any of its terms matched."""
+    import numpy as np
+
+    return np.array([[label in item.terms for label in label_ids] for item in items], dtype=bool)
+
+
+class FocusModel:
+    """One-vs-rest logistic regression with per-label thresholds. Picklable."""
+
+    def __init__(self, label_ids: Sequence[str], c: float = C, codebook_weight: float = CODEBOOK_WEIGHT):
+        self.label_ids = list(label_ids)
+        self.c = c
+        self.codebook_weight = codebook_weight
+        self.thresholds: dict[str, float] = {}
+
+    # -- features -----------------------------------------------------------------
+    def _codebook_block(self, items: Sequence[Analysed]):
+        import numpy as np
+        from scipy import sparse
+
+        dense = np.array(
+            [[min(len(item.terms.get(label, [])), 2) / 2 for label in self.label_ids] for item in items],
+            dtype=float,
+        )
+        return sparse.csr_matrix(dense * self.codebook_weight)
+
+    def _fit_features(self, items: Sequence[Analysed]):
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.word_vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, token_pattern=r"(?u)\b\w+\b")
+        self.char_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, lowercase=True)
+        return sparse.hstack(
+            [
+                self.word_vec.fit_transform([i.lemmas for i in items]),
+                self.char_vec.fit_transform([i.text for i in items]),
+                self._codebook_block(items),
+            ]
+        ).tocsr()
+
+    def _features(self, items: Sequence[Analysed]):
+        from scipy import sparse
+
+        return sparse.hstack(
+            [
+                self.word_vec.transform([i.lemmas for i in items]),
+                self.char_vec.transform([i.text for i in items]),
+                self._codebook_block(items),
+            ]
+        ).tocsr()
+
+    # -- training -----------------------------------------------------------------
+    def _fit_estimators(self, items: Sequence[Analysed], y) -> None:
+        from sklearn.linear_model import LogisticRegression
+
+        x = self._fit_features(items)
+        self.estimators = {}
+        for j, label in enumerate(self.label_ids):
+            column = y[:, j]
+            if column.all() or not column.any():
+                self.estimators[label] = float(column[0]) if len(column) else 0.0  # constant
+                continue
+            est = LogisticRegression(C=self.c, class_weight="balanced", solver="liblinear", max_iter=1000)
+            est.fit(x, column)
+            self.estimators[label] = est
+
+    def fit(self, items: Sequence[Analysed], y, groups: Sequence[str]) -> FocusModel:
+        """Fit on ``items`` with boolean label matrix ``y``; thresholds from grouped inner folds."""
+        import numpy as np
+
+        y = np.asarray(y, dtype=bool)
+        self.thresholds = {label: 0.5 for label in self.label_ids}
+        distinct = sorted(set(groups))
+        if len(distinct) >= 2:
+            from sklearn.model_selection import GroupKFold
+
+            oof = np.zeros(y.shape, dtype=float)
+            splitter = GroupKFold(n_splits=min(INNER_FOLDS, len(distinct)))
+            for train, test in splitter.split(items, y, groups):
+                inner = FocusModel(self.label_ids, self.c, self.codebook_weight)
+                inner._fit_estimators([items[i] for i in train], y[train])
+                oof[test] = inner.predict_proba([items[i] for i in test])
+            for j, label in enumerate(self.label_ids):
+                self.thresholds[label] = best_threshold(y[:, j], oof[:, j])
+        self._fit_estimators(items, y)
+        return self
+
+    # -- prediction ---------------------------------------------------------------
+    def predict_proba(self, items: Sequence[Analysed]):
+        import numpy as np
+
+        if not items:
+            return np.zeros((0, len(self.label_ids)))
+        x = self._features(items)
+        columns = []
+        for label in self.label_ids:
+            est = self.estimators[label]
+            columns.append(np.full(x.shape[0], est) if isinstance(est, float) else est.predict_proba(x)[:, 1])
+        return np.column_stack(columns)
+
+    def predict(self, items: Sequence[Analysed]):
+        import numpy as np
+
+        proba = self.predict_proba(items)
+        limits = np.array([self.thresholds[label] for label in self.label_ids])
+        return proba >= limits
+
+
+def best_threshold(truth, proba) -> float:
+    """The threshold with the best F1 on these out-of-fold scores (ties: nearest 0.5)."""
+    best, best_f1 = 0.5, -1.0
+    for t in sorted(THRESHOLDS, key=lambda t: abs(t - 0.5)):
+        pred = proba >= t
+        tp = int((pred & truth).sum())
+        denom = int(pred.sum()) + int(truth.sum())
+        f1 = 2 * tp / denom if denom else 1.0
+        if f1 > best_f1 + 1e-9:
+            best, best_f1 = t, f1
+    return best
+
+
+# -- the versioned model on disk ---------------------------------------------------------
+
+
+def _sklearn_version() -> str:
+    try:
+        return metadata.version("scikit-learn")
+    except metadata.PackageNotFoundError:  # pragma: no cover - it is a dependency
+        return "?"
+
+
+def model_id(annotations: Path, book: cb.Codebook) -> str:
+    """Identifies the model the current annotated set, codebook and pipeline would give.
+
+    Computed without importing scikit-learn or spaCy, so it can go into fingerprints."""
+    from .annotations import GOLD, SENTENCES
+    from .classify import pipeline_id
+
+    digest = hashlib.sha256()
+    for name in (SENTENCES, GOLD):
+        try:
+            digest.update((Path(annotations) / name).read_bytes())
+        except OSError as exc:
+            raise RunError(f"{Path(annotations) / name}: cannot read the annotated set ({exc.strerror})") from exc
+    digest.update(f"|{book.version}|{pipeline_id()}|sklearn {_sklearn_version()}|m{MODEL_VERSION}".encode())
+    return f"m{MODEL_VERSION}-{digest.hexdigest()[:12]}"
+
+
+@dataclass
+class TrainedModel:
+    id: str
+    model: FocusModel
+    n_sentences: int
+    path: Path
+
+
+def train(annotations: Path, book: cb.Codebook) -> tuple[FocusModel, int]:
+    """Train on the whole annotated set."""
+    import numpy as np
+
+    from .annotations import load_gold
+
+    sentences, gold = load_gold(annotations, book.ids)
+    items = analyse([s.text for s in sentences], book)
+    y = np.array([[label in g for label in book.ids] for g in gold], dtype=bool)
+    return FocusModel(book.ids).fit(items, y, [s.source for s in sentences]), len(sentences)
+
+
+def load_or_train(
+    annotations: Path, book: cb.Codebook, models_dir: Path, announce: Callable[[str], None] | None = None, force: bool = False
+) -> TrainedModel:
+    """The current model from ``models_dir``; trained (and saved atomically) when it is
+    missing, stale (another id) or unreadable, which ``announce`` is told about."""
+    from .fileio import atomic_write_bytes
+
+    mid = model_id(annotations, book)
+    path = Path(models_dir) / f"fokusmodel-{mid}.pkl"
+    if path.is_file() and not force:
+        try:
+            with path.open("rb") as handle:
+                saved = pickle.load(handle)
+            if saved.get("id") == mid and isinstance(saved.get("model"), FocusModel):
+                return TrainedModel(mid, saved["model"], saved["n_sentences"], path)
+            reason = "it does not match"
+        except Exception as exc:  # a damaged file is rebuilt, never used
+            reason = f"it is unreadable ({type(exc).__name__})"
+        if announce:
+            announce(f"Model file {path} is not usable ({reason}); training it again.")
+    elif announce:
+        announce(f"Training the classifier from {annotations} (model {mid}) ...")
+    model, n = train(annotations, book)
+    Path(models_dir).mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, pickle.dumps({"id": mid, "model": model, "n_sentences": n}))
+    for old in Path(models_dir).glob("fokusmodel-*.pkl"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return TrainedModel(mid, model, n, path)

@@ -1,0 +1,162 @@
+"""classify, evaluate and train: focus-area tags per sentence, and how often they are right."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import RunError
+from .main import CodebookOpt, CsvOpt, WorkspaceOpt, app, load_codebook, workspace
+
+console = Console(stderr=True)
+DialectOpt = Annotated[str, typer.Option("--dialect", help="CSV dialect: excel-dk (UTF-8 with BOM, semicolon, decimal comma) or standard.")]
+
+
+def _announce(message: str) -> None:
+    console.print(f"[dim]{message}[/dim]", highlight=False)
+
+
+@app.command()
+def classify(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(help="Kommuner of the corpus (all by default) and/or paths to PDF, web page or text files outside it.", show_default=False),
+    ] = None,
+    jsonl: Annotated[str | None, typer.Option("--jsonl", help="Write the sentence rows as JSON lines to this file ('-' for standard output).", show_default=False)] = None,
+    csv: CsvOpt = None,
+    dialect: DialectOpt = "excel-dk",
+    kommune: Annotated[str | None, typer.Option(help="The kommune that files given by path belong to.", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Classify documents that extraction found not to be Danish.")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Start the results store over (for a corrupt store).")] = False,
+    codebook: CodebookOpt = None,
+    ws_path: WorkspaceOpt = None,
+) -> None:
+    """Tag every sentence with focus areas (fokusområder): labels, a score per label, the codebook terms.
+
+    Results go to the results store; unchanged documents are not analysed again.
+
+    Example: strategikompas classify hjoerring horsens --csv saetninger.csv
+    """
+    from .. import classify as cl
+    from .compare import _check_exports
+
+    ws = workspace(ws_path)
+    _check_exports(dialect, csv, None if jsonl in (None, "-") else Path(jsonl))
+    book = load_codebook(ws, codebook)
+    result = cl.run(
+        ws, targets or [], book, kommune=kommune, force=force, rebuild=rebuild,
+        on_document=lambda d: _announce(f"Reading {d.kommune}: {d.title}"), announce=_announce,
+    )
+    if jsonl is not None:
+        lines = "".join(json.dumps({k: r[k] for k in cl.RECORD_KEYS}, ensure_ascii=False) + "\n" for r in result.records)
+        if jsonl == "-":
+            sys.stdout.write(lines)
+        else:
+            from ..fileio import atomic_write_text
+
+            atomic_write_text(Path(jsonl), lines)
+            _announce(f"Wrote {jsonl} ({len(result.records)} sentences)")
+    if csv is not None:
+        from ..export import write_table
+
+        columns, rows = cl.csv_rows(result.records, book.ids)
+        write_table(csv, columns, rows, "csv", dialect, name="saetninger")
+        _announce(f"Wrote {csv} ({len(rows)} sentences)")
+    _summary(result, book)
+    for problem in result.skipped.values():
+        console.print(f"[yellow]skipped:[/yellow] {problem}", highlight=False)
+    for problem in result.failed.values():
+        console.print(f"[red]failed:[/red] {problem}", highlight=False)
+    if result.failed:
+        raise RunError(f"{len(result.failed)} document(s) could not be classified (see above).")
+
+
+def _summary(result, book) -> None:
+    by_doc: dict[tuple[str, str], list[dict]] = {}
+    for r in result.records:
+        by_doc.setdefault((r["kommune"] or "-", r["document"]), []).append(r)
+    if not by_doc:
+        return
+    table = Table(title="Fokusområder: andel af sætninger")
+    table.add_column("Fokusområde")
+    for kommune, document in by_doc:
+        table.add_column(kommune if kommune != "-" else Path(document).name, justify="right", overflow="fold")
+    for lid in book.ids:
+        table.add_row(book.name(lid), *(f"{sum(lid in r['labels'] for r in rows) / len(rows):.0%}" for rows in by_doc.values()))
+    table.add_row("[dim]sætninger[/dim]", *(f"[dim]{len(rows)}[/dim]" for rows in by_doc.values()))
+    console.print(table)
+    rep = result.report
+    console.print(
+        f"{len(rep.classified)} classified, {len(rep.unchanged)} unchanged, {len(result.paths)} file(s) by path, "
+        f"{len(result.skipped)} skipped, {len(result.failed)} failed.",
+        highlight=False,
+    )
+
+
+@app.command()
+def evaluate(
+    csv: CsvOpt = None,
+    dialect: DialectOpt = "excel-dk",
+    codebook: CodebookOpt = None,
+    ws_path: WorkspaceOpt = None,
+) -> None:
+    """Measure the tags against the annotated set: precision, recall and F1 per focus area,
+    for the codebook alone and for the classifier, in cross-validation grouped by document.
+
+    Example: strategikompas evaluate --csv evaluering.csv
+    """
+    from ..evaluate import COLUMNS, TARGET_MACRO_F1, TARGET_MICRO_F1
+    from ..evaluate import evaluate as run_evaluation
+    from .compare import _check_exports
+
+    ws = workspace(ws_path)
+    _check_exports(dialect, csv)
+    book = load_codebook(ws, codebook)
+    _announce(f"Cross-validating on {ws.annotations_dir} (one fold per document) ...")
+    result = run_evaluation(ws.annotations_dir, book)
+    out = Console()
+    table = Table(title=f"Evaluering: {result.n_sentences} sætninger, {len(result.documents)} dokumenter, en fold pr. dokument")
+    table.add_column("Fokusområde")
+    table.add_column("Antal", justify="right")
+    for head in ("Kodebog P", "R", "F1", "Klassifikator P", "R", "F1"):
+        table.add_column(head, justify="right")
+    for row in result.rows():
+        name = row[1] or row[0]
+        table.add_row(name, str(row[2]), *(f"{x:.2f}" for x in row[3:]), end_section=row[0] == result.labels[-1])
+    out.print(table)
+    micro, macro = result.classifier_micro.f1, result.classifier_macro.f1
+    verdict = "met" if micro >= TARGET_MICRO_F1 and macro >= TARGET_MACRO_F1 else "NOT met"
+    out.print(f"Classifier micro-F1 {micro:.3f}, macro-F1 {macro:.3f} (targets {TARGET_MICRO_F1} and {TARGET_MACRO_F1}: {verdict}); "
+              f"codebook alone micro-F1 {result.codebook_micro.f1:.3f}, macro-F1 {result.codebook_macro.f1:.3f}.", highlight=False)
+    if csv is not None:
+        from ..export import write_table
+
+        write_table(csv, COLUMNS, result.rows(), "csv", dialect, name="evaluering")
+        out.print(f"Wrote {csv}")
+
+
+@app.command()
+def train(
+    codebook: CodebookOpt = None,
+    ws_path: WorkspaceOpt = None,
+) -> None:
+    """Train the classifier from the annotated set (data/annotations/) and save it, versioned.
+
+    classify does this by itself when the model is missing or stale; this command does it now.
+
+    Example: strategikompas train
+    """
+    from ..classifier import load_or_train
+
+    ws = workspace(ws_path)
+    book = load_codebook(ws, codebook)
+    trained = load_or_train(ws.annotations_dir, book, ws.results_dir() / "models", _announce, force=True)
+    out = Console()
+    out.print(f"Model {trained.id}: {trained.n_sentences} annotated sentences, saved to {trained.path}", highlight=False)
+    out.print("Thresholds: " + ", ".join(f"{k} {v:.2f}" for k, v in trained.model.thresholds.items()), highlight=False)

@@ -1,0 +1,236 @@
+"""classify: sentence rows with labels, scores and terms; the store; the versioned model."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from strategikompas import codebook
+from strategikompas.annotations import load_gold
+from strategikompas.classify import RECORD_KEYS
+from strategikompas.cli import app
+from strategikompas.store import SentenceRow, Store
+from strategikompas.workspace import open_workspace
+
+LABELS = list(codebook.LABEL_IDS)
+
+OUTSIDE_TEXT = """\
+# Digital strategi for Testby Kommune
+
+Vi vil beskytte borgernes personoplysninger og styrke informationssikkerheden i hele organisationen.
+
+Medarbejderne skal have de digitale kompetencer, der skal til, og vi tilbyder kurser og efteruddannelse.
+
+Kommunen afprøver kunstig intelligens og robotter (RPA) i pilotprojekter.
+"""
+
+
+def _jsonl(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_classify_path_outside_corpus_prints_json_lines(classified_workspace: Path, runner, tmp_path: Path):
+    doc = tmp_path / "testby.txt"
+    doc.write_text(OUTSIDE_TEXT, encoding="utf-8")
+    result = runner.invoke(app, ["classify", str(doc), "--jsonl", "-", "-w", str(classified_workspace)])
+    assert result.exit_code == 0, result.output
+    rows = _jsonl(result.stdout)
+    assert len(rows) == 4  # the heading and three sentences
+    for row in rows:
+        assert list(row) == RECORD_KEYS
+        assert set(row["scores"]) == set(LABELS)
+        assert all(0.0 <= s <= 1.0 for s in row["scores"].values())
+        assert set(row["labels"]) <= set(LABELS)
+        assert row["document"] == str(doc) and row["kommune"] is None
+    assert [r["sentence_no"] for r in rows] == [1, 2, 3, 4]
+    security, skills, technology = rows[1], rows[2], rows[3]
+    assert "sikkerhed" in security["labels"] and "informationssikkerheden" in security["terms"]["sikkerhed"]
+    assert "kompetencer" in skills["labels"]
+    assert "teknologi" in technology["labels"]
+    # labels are exactly the labels whose score reached the label's threshold
+    for row in rows:
+        assert "sikkerhed" not in row["labels"] or row["scores"]["sikkerhed"] > row["scores"]["samarbejde"]
+
+
+def test_classify_corpus_stores_rows_and_csv(classified_workspace: Path, runner, tmp_path: Path):
+    out = tmp_path / "saetninger.csv"
+    jsonl = tmp_path / "rows.jsonl"
+    result = runner.invoke(app, ["classify", "hjoerring", "--csv", str(out), "--jsonl", str(jsonl), "--dialect", "standard", "-w", str(classified_workspace)])
+    assert result.exit_code == 0, result.output
+    rows = _jsonl(jsonl.read_text(encoding="utf-8"))
+    ws = open_workspace(classified_workspace)
+    with Store(ws.store_path) as store:
+        stored = store.sentences("hjoerring/hjoerring-digitaliseringsstrategi-2030.txt")
+        doc = store.document("hjoerring/hjoerring-digitaliseringsstrategi-2030.txt")
+    assert len(stored) == len(rows) == doc["n_sentences"] > 50
+    assert [r["sentence"] for r in rows] == [s.sentence for s in stored]
+    assert {r["kommune"] for r in rows} == {"Hjørring"}
+    header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[:8] == ["kommune", "dokument", "afsnitstype", "afsnit", "side", "sætning_nr", "sætning", "fokusområder"]
+    assert header[8:18] == [f"score_{label}" for label in LABELS]
+
+
+def test_rerun_on_unchanged_documents_does_no_nlp_work(classified_workspace: Path):
+    """A second classify reads the store: neither spaCy nor scikit-learn is imported."""
+    first = subprocess.run(
+        [sys.executable, "-m", "strategikompas", "classify", "horsens", "-w", str(classified_workspace)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert first.returncode == 0, first.stderr
+    assert "1 classified" in first.stderr
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from strategikompas import codebook, classify
+        from strategikompas.workspace import open_workspace
+        ws = open_workspace({str(classified_workspace)!r})
+        run = classify.run(ws, ["horsens"], codebook.load(ws.codebook_path))
+        print(len(run.report.unchanged), len(run.report.classified), len(run.records))
+        print("spacy" in sys.modules, "sklearn" in sys.modules)
+        """
+    )
+    second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    counts, modules = second.stdout.split("\n")[:2]
+    unchanged, classified, n_rows = map(int, counts.split())
+    assert (unchanged, classified) == (1, 0) and n_rows > 50
+    assert modules == "False False"
+
+
+def test_changed_document_is_classified_again(classified_workspace: Path, runner):
+    runner.invoke(app, ["classify", "herning", "-w", str(classified_workspace)])
+    ws = open_workspace(classified_workspace)
+    path = next((ws.corpus / "herning").iterdir())
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nKommunen vil styrke cybersikkerheden.\n", encoding="utf-8")
+    result = runner.invoke(app, ["classify", "herning", "-w", str(classified_workspace)])
+    assert result.exit_code == 0, result.output
+    assert "1 classified, 0 unchanged" in result.output
+    with Store(ws.store_path) as store:
+        doc_id = f"herning/{path.name}"
+        assert store.sentences(doc_id)[-1].sentence == "Kommunen vil styrke cybersikkerheden."
+
+
+def test_corrupt_store_names_the_file_and_rebuild_starts_over(classified_workspace: Path, runner):
+    ws = open_workspace(classified_workspace)
+    ws.results_dir()
+    ws.store_path.write_bytes(b"this is not a database" * 100)
+    result = runner.invoke(app, ["classify", "herning", "-w", str(classified_workspace)])
+    assert result.exit_code == 2
+    assert str(ws.store_path) in result.output and "--rebuild" in result.output
+    assert "Traceback" not in result.output
+    result = runner.invoke(app, ["classify", "herning", "--rebuild", "-w", str(classified_workspace)])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(ws.store_path) as db:
+        assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+
+
+def test_store_never_holds_half_a_document(tmp_path: Path):
+    good = SentenceRow(1, "other", "", None, "Første sætning.", [], {}, {})
+    with Store(tmp_path / "s.sqlite") as store:
+        store.put_document("d", "K", "T", "sha", "fp", "p", [good], "now")
+        bad = SentenceRow(2, "other", "", None, None, [], {}, {})  # NOT NULL violated on the second row
+        with pytest.raises(sqlite3.IntegrityError):
+            store.put_document("d", "K", "T", "sha2", "fp", "p", [good, bad], "now")
+        assert store.document("d")["sha256"] == "sha"  # the old version is intact
+        assert [r.sentence for r in store.sentences("d")] == ["Første sætning."]
+
+
+def test_one_bad_file_does_not_stop_the_others(classified_workspace: Path, runner, tmp_path: Path):
+    good = tmp_path / "god.txt"
+    good.write_text(OUTSIDE_TEXT, encoding="utf-8")
+    bad = tmp_path / "tom.pdf"
+    bad.write_bytes(b"%PDF-1.7\n% truncated")
+    result = runner.invoke(app, ["classify", str(bad), str(good), "--jsonl", "-", "-w", str(classified_workspace)])
+    assert result.exit_code == 1
+    assert str(bad) in result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert {r["document"] for r in rows} == {str(good)}
+
+
+def test_unknown_kommune_is_a_usage_error(classified_workspace: Path, runner):
+    result = runner.invoke(app, ["classify", "atlantis", "-w", str(classified_workspace)])
+    assert result.exit_code == 2
+    assert "atlantis" in result.output.lower()
+
+
+def test_label_shares_per_section_kind(tmp_path: Path):
+    rows = [
+        SentenceRow(1, "vision", "V", 1, "a", ["borger"], {}, {}),
+        SentenceRow(2, "vision", "V", 1, "b", [], {}, {}),
+        SentenceRow(3, "themes", "T", 2, "c", ["data", "borger"], {}, {}),
+    ]
+    with Store(tmp_path / "s.sqlite") as store:
+        store.put_document("d", "K", "T", "sha", "fp", "p", rows, "now")
+        shares = store.label_shares_by_kind("d", ["borger", "data"])
+    assert shares == {"vision": {"borger": 0.5, "data": 0.0}, "themes": {"borger": 1.0, "data": 1.0}}
+
+
+def test_gold_labels_cover_every_annotated_sentence():
+    from strategikompas.workspace import bundled_root
+
+    sentences, gold = load_gold(bundled_root() / "data" / "annotations")
+    assert len(sentences) >= 600
+    assert len({s.source for s in sentences}) >= 6
+    assert all(g <= set(LABELS) for g in gold)
+    counts = {label: sum(label in g for g in gold) for label in LABELS}
+    assert min(counts.values()) >= 15, counts  # every label has examples to learn from
+    assert 0 < sum(not g for g in gold) < len(gold) // 2  # some sentences carry no label
+
+
+def test_model_is_retrained_when_the_annotations_change(tmp_path: Path, trained_models: Path):
+    from strategikompas.classifier import load_or_train, model_id
+    from strategikompas.workspace import bundled_root
+
+    annotations = shutil.copytree(bundled_root() / "data" / "annotations", tmp_path / "annotations")
+    book = codebook.load(bundled_root() / "data" / "fokusomraader.toml")
+    models = shutil.copytree(trained_models, tmp_path / "models")
+    said: list[str] = []
+    first = load_or_train(annotations, book, models, said.append)
+    assert said == []  # the saved model is current: used, not retrained
+    gold = annotations / "gold.jsonl"
+    lines = gold.read_text(encoding="utf-8").splitlines()
+    row = json.loads(lines[0])
+    row["labels"] = [] if row["labels"] else ["borger"]
+    gold.write_text("\n".join([json.dumps(row), *lines[1:]]) + "\n", encoding="utf-8")
+    assert model_id(annotations, book) != first.id
+    second = load_or_train(annotations, book, models, said.append)
+    assert second.id != first.id and len(said) == 1 and "Training" in said[0]
+    assert [p.name for p in models.iterdir()] == [second.path.name]  # the stale model is gone
+
+
+def test_damaged_model_file_is_rebuilt_not_used(tmp_path: Path, trained_models: Path):
+    from strategikompas.classifier import load_or_train
+    from strategikompas.workspace import bundled_root
+
+    root = bundled_root()
+    book = codebook.load(root / "data" / "fokusomraader.toml")
+    models = shutil.copytree(trained_models, tmp_path / "models")
+    saved = next(models.iterdir())
+    saved.write_bytes(saved.read_bytes()[:100])
+    said: list[str] = []
+    trained = load_or_train(root / "data" / "annotations", book, models, said.append)
+    assert len(said) == 1 and "not usable" in said[0] and str(saved) in said[0]
+    assert trained.path.stat().st_size > 1000
+
+
+def test_training_is_reproducible(tmp_path: Path, trained_models: Path):
+    import pickle
+
+    from strategikompas.classifier import analyse, load_or_train
+    from strategikompas.workspace import bundled_root
+
+    root = bundled_root()
+    book = codebook.load(root / "data" / "fokusomraader.toml")
+    fresh = load_or_train(root / "data" / "annotations", book, tmp_path / "again", force=True)
+    with next(trained_models.iterdir()).open("rb") as handle:
+        before = pickle.load(handle)["model"]
+    assert fresh.model.thresholds == before.thresholds
+    items = analyse(OUTSIDE_TEXT.split("\n\n"), book)
+    assert (fresh.model.predict_proba(items) == before.predict_proba(items)).all()
