@@ -105,8 +105,30 @@ def term_in_word(term: str, word: str, lemma: str) -> bool:
     return len(term) >= MIN_INNER_PART and term in word
 
 
+_VOCABULARY: dict[str, tuple[str, ...]] = {}
+_WORD_TERMS: dict[tuple[str, str, str], frozenset[str]] = {}
+
+
+def _terms_of(codebook: Codebook, word: str, lemma: str) -> frozenset[str]:
+    """Every term or phrase part of the codebook that names this word (memoised per word)."""
+    key = (codebook.version, word, lemma)
+    found = _WORD_TERMS.get(key)
+    if found is None:
+        vocabulary = _VOCABULARY.get(codebook.version)
+        if vocabulary is None:
+            parts = {t for label in codebook.labels for t in label.terms}
+            parts |= {p for label in codebook.labels for phrase in label.phrases for p in phrase}
+            vocabulary = _VOCABULARY[codebook.version] = tuple(sorted(parts))
+        found = frozenset(t for t in vocabulary if term_in_word(t, word, lemma))
+        if len(_WORD_TERMS) > 200_000:  # bounded: a long run over many documents
+            _WORD_TERMS.clear()
+        _WORD_TERMS[key] = found
+    return found
+
+
 def match(codebook: Codebook, words: list[str], lemmas: list[str]) -> dict[str, list[str]]:
     """The terms of each label found in a sentence (lower-cased ``words`` and their ``lemmas``)."""
+    named = [_terms_of(codebook, w, lem) for w, lem in zip(words, lemmas, strict=True)]
     found: dict[str, list[str]] = {}
     for label in codebook.labels:
         used = [False] * len(words)
@@ -116,18 +138,16 @@ def match(codebook: Codebook, words: list[str], lemmas: list[str]) -> dict[str, 
             for i in range(len(words) - n + 1):
                 if any(used[i : i + n]):
                     continue
-                if all(term_in_word(p, words[i + k], lemmas[i + k]) for k, p in enumerate(phrase)):
+                if all(p in named[i + k] for k, p in enumerate(phrase)):
                     hits.append(" ".join(words[i : i + n]))
                     for k in range(n):
                         used[i + k] = True
-        for i, (word, lem) in enumerate(zip(words, lemmas, strict=True)):
-            if used[i] or any(ex in word for ex in label.exclude):
+        terms = set(label.terms)
+        for i, word in enumerate(words):
+            if used[i] or not (named[i] & terms) or any(ex in word for ex in label.exclude):
                 continue
-            for term in sorted(label.terms, key=len, reverse=True):
-                if term_in_word(term, word, lem):
-                    hits.append(word)
-                    used[i] = True
-                    break
+            hits.append(word)
+            used[i] = True
         if hits:
             found[label.id] = hits
     return found
