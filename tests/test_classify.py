@@ -73,7 +73,7 @@ def test_classify_corpus_stores_rows_and_csv(classified_workspace: Path, runner,
     assert [r["sentence"] for r in rows] == [s.sentence for s in stored]
     assert {r["kommune"] for r in rows} == {"Hjørring"}
     header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
-    assert header[:8] == ["kommune", "dokument", "afsnitstype", "afsnit", "side", "sætning_nr", "sætning", "fokusområder"]
+    assert header[:8] == ["kommune", "dokument", "afsnitstype", "afsnit", "side", "saetning_nr", "saetning", "fokusomraader"]
     assert header[8:18] == [f"score_{label}" for label in LABELS]
 
 

@@ -60,8 +60,14 @@ def sentence_rows(sections: list, book: cb.Codebook, model) -> list[SentenceRow]
     for n, ((section, text, item), scores) in enumerate(zip(found, proba, strict=True), start=1):
         score_map = {label: round(float(s), 4) for label, s in zip(book.ids, scores, strict=True)}
         labels = [label for label in book.ids if score_map[label] >= model.thresholds[label]]
-        rows.append(SentenceRow(n, section.kind, section.title, section.page, text, labels, score_map, item.terms))
+        rows.append(SentenceRow(n, section.kind, section.title, section.page, text, labels, score_map, item.terms, item.lemmas))
     return rows
+
+
+def extractor_name(strategy, path: Path) -> str:
+    """Which extractor read the document, for the facts compare shows."""
+    named = getattr(strategy, "extractor", None)
+    return named or (path.suffix.lstrip(".").lower() or "tekst")
 
 
 @dataclass
@@ -143,7 +149,10 @@ def classify_documents(
             if problem:
                 report.skipped[doc.doc_id] = f"{path}: {problem}"
                 continue
-            store.put_document(doc.doc_id, doc.kommune, doc.title, digest, fp, pipeline_id(), rows, dt.datetime.now().isoformat(timespec="seconds"))
+            store.put_document(
+                doc.doc_id, doc.kommune, doc.title, digest, fp, pipeline_id(), rows, dt.datetime.now().isoformat(timespec="seconds"),
+                strategy=strategy.to_json_dict(), extractor=extractor_name(strategy, path),
+            )
             report.classified.append(doc.doc_id)
     if model._trained is not None:
         report.model = model._trained.id
@@ -273,7 +282,7 @@ def run(
 
 def csv_rows(records: list[dict], label_ids: list[str]) -> tuple[list[str], list[list[object]]]:
     """Sentence records as one flat table: labels joined, one score column per label."""
-    columns = ["kommune", "dokument", "afsnitstype", "afsnit", "side", "sætning_nr", "sætning", "fokusområder"]
+    columns = ["kommune", "dokument", "afsnitstype", "afsnit", "side", "saetning_nr", "saetning", "fokusomraader"]
     columns += [f"score_{label}" for label in label_ids] + ["termer"]
     rows = []
     for r in records:

@@ -198,9 +198,10 @@ class Detail:
 
 
 def word_counts(rows: list) -> dict[str, int]:
+    """Counts of lemmas stored at classification (word forms for rows without them)."""
     counts: dict[str, int] = {}
     for r in rows:
-        for w in words(r.sentence):
+        for w in words(getattr(r, "lemmas", "") or r.sentence):
             counts[w] = counts.get(w, 0) + 1
     return counts
 
@@ -210,25 +211,21 @@ def details(ws: Workspace, result: Comparison, today=None) -> Detail:
     links = {r.kommune: r for r in linksamling.load(ws.linksamling_path)}
     manifest = {d.doc_id: d for d in corpus.load_manifest(ws.manifest_path)}
     facts, evidence, counts = [], {lid: [] for lid, _ in result.labels}, []
-    strategies = [_strategy(ws, manifest.get(col.doc_id), col.kommune) for col in result.columns]
     with Store(ws.store_path) as store:
+        strategies = [_strategy(store, col.doc_id) for col in result.columns]
         for col in result.columns:
             meta = store.document(col.doc_id) or {}
             rows = store.sentences(col.doc_id)
             doc = manifest.get(col.doc_id)
             link = links.get(col.kommune)
             end = doc.end_year if doc else None
-            pages = max((r.page for r in rows if r.page is not None), default=None)
-            suffix = doc.file.rsplit(".", 1)[-1].lower() if doc and "." in doc.file else ""
-            strategy = strategies[len(facts)]
-            doc_type = getattr(strategy, "document_type", None) if strategy else None
-            pages = (getattr(strategy, "pages", None) if strategy else None) or pages
+            pages = meta.get("pages") or max((r.page for r in rows if r.page is not None), default=None)
             facts.append(Facts(
                 col.kommune, col.title, link.form if link else "-",
-                meta.get("document_type") or doc_type or (link.form_type if link else "-"),
+                meta.get("document_type") or (link.form_type if link else "-"),
                 col.period or "-", linksamling.period_status(end, today), pages,
-                meta.get("language") or (getattr(strategy, "language", None) if strategy else None) or "-",
-                meta.get("extractor") or (suffix or "-"),
+                meta.get("language") or "-",
+                meta.get("extractor") or "-",
                 str(meta.get("pipeline", "-")),
             ))
             for lid, _ in result.labels:
@@ -246,16 +243,12 @@ def details(ws: Workspace, result: Comparison, today=None) -> Detail:
     return Detail(facts, evidence, terms, cosine_tfidf(counts), structure)
 
 
-def _strategy(ws: Workspace, doc, kommune: str):
-    """The document's structure, or None when it cannot be read (compare still shows the rest)."""
-    if doc is None:
-        return None
-    from .extract import extract_path
+def _strategy(store: Store, doc_id: str):
+    """The document's structure as extracted at classification (None for older results)."""
+    from .extract.model import Strategy
 
-    try:
-        return extract_path(doc.path(ws.corpus), kommune=kommune)
-    except Exception:  # structure is one part of compare; a bad file must not stop the rest
-        return None
+    data = store.strategy(doc_id)
+    return Strategy.from_json_dict(data) if data else None
 
 
 def structure_rows(strategies: list) -> list[list[object]]:

@@ -13,13 +13,13 @@ from . import codebook as cb
 from .errors import RunError
 
 COLUMNS = [
-    "fokusområde",
+    "fokusomraade",
     "navn",
     "antal",
-    "kodebog_præcision",
+    "kodebog_praecision",
     "kodebog_genkald",
     "kodebog_f1",
-    "klassifikator_præcision",
+    "klassifikator_praecision",
     "klassifikator_genkald",
     "klassifikator_f1",
 ]

@@ -10,7 +10,10 @@ from pathlib import Path
 
 from .errors import InputError
 
-SCHEMA_VERSION = 1
+# 2: the extracted strategy (facts and structure) and each sentence's lemmas are stored, so
+# compare needs neither extraction nor spaCy. A store of another version is started over:
+# it holds results only, which classify rebuilds.
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -21,7 +24,12 @@ CREATE TABLE IF NOT EXISTS documents (
     fingerprint TEXT NOT NULL,
     pipeline TEXT NOT NULL,
     n_sentences INTEGER NOT NULL,
-    classified_at TEXT NOT NULL
+    classified_at TEXT NOT NULL,
+    document_type TEXT,
+    language TEXT,
+    pages INTEGER,
+    extractor TEXT,
+    strategy TEXT
 );
 CREATE TABLE IF NOT EXISTS sentences (
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
@@ -33,6 +41,7 @@ CREATE TABLE IF NOT EXISTS sentences (
     labels TEXT NOT NULL,
     scores TEXT NOT NULL,
     terms TEXT NOT NULL,
+    lemmas TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (doc_id, sentence_no)
 );
 """
@@ -48,6 +57,7 @@ class SentenceRow:
     labels: list[str]
     scores: dict[str, float]
     terms: dict[str, list[str]]
+    lemmas: str = ""  # lower-cased lemmas joined by spaces (for keyness without spaCy)
 
 
 class Store:
@@ -58,10 +68,19 @@ class Store:
             self.db = sqlite3.connect(self.path)
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.executescript(SCHEMA)
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-            self.db.commit()
+            self._migrate()
         except sqlite3.DatabaseError as exc:
             raise InputError(f"{self.path}: the results store is corrupt ({exc}); start it over with --rebuild.") from exc
+
+    def _migrate(self) -> None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if row is not None and row[0] != str(SCHEMA_VERSION):
+            with self.db:
+                self.db.execute("DROP TABLE sentences")
+                self.db.execute("DROP TABLE documents")
+            self.db.executescript(SCHEMA)
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
 
     def close(self) -> None:
         self.db.close()
@@ -76,20 +95,26 @@ class Store:
         row = self.db.execute("SELECT sha256, fingerprint FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return row == (sha256, fingerprint)
 
-    def put_document(self, doc_id: str, kommune: str | None, title: str, sha256: str, fingerprint: str, pipeline: str, rows: Iterable[SentenceRow], when: str) -> None:
-        """Replace a document's results in one transaction: all of it or none of it."""
+    def put_document(
+        self, doc_id: str, kommune: str | None, title: str, sha256: str, fingerprint: str, pipeline: str,
+        rows: Iterable[SentenceRow], when: str, strategy: dict | None = None, extractor: str | None = None,
+    ) -> None:
+        """Replace a document's results in one transaction: all of it or none of it.
+        ``strategy`` is the extracted Strategy as ``to_json_dict()`` gives it."""
         rows = list(rows)
+        s = strategy or {}
         with self.db:
             self.db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
             self.db.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (doc_id, kommune, title, sha256, fingerprint, pipeline, len(rows), when),
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, kommune, title, sha256, fingerprint, pipeline, len(rows), when, s.get("document_type"), s.get("language"),
+                 s.get("pages"), extractor, json.dumps(strategy, ensure_ascii=False) if strategy is not None else None),
             )
             self.db.executemany(
-                "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (doc_id, r.sentence_no, r.section_kind, r.section_title, r.page, r.sentence,
-                     json.dumps(r.labels), json.dumps(r.scores), json.dumps(r.terms, ensure_ascii=False))
+                     json.dumps(r.labels), json.dumps(r.scores), json.dumps(r.terms, ensure_ascii=False), r.lemmas)
                     for r in rows
                 ],
             )
@@ -101,11 +126,16 @@ class Store:
 
     def sentences(self, doc_id: str) -> list[SentenceRow]:
         cur = self.db.execute(
-            "SELECT sentence_no, section_kind, section_title, page, sentence, labels, scores, terms "
+            "SELECT sentence_no, section_kind, section_title, page, sentence, labels, scores, terms, lemmas "
             "FROM sentences WHERE doc_id = ? ORDER BY sentence_no",
             (doc_id,),
         )
-        return [SentenceRow(n, k, t, p, s, json.loads(lab), json.loads(sc), json.loads(te)) for n, k, t, p, s, lab, sc, te in cur]
+        return [SentenceRow(n, k, t, p, s, json.loads(lab), json.loads(sc), json.loads(te), lem) for n, k, t, p, s, lab, sc, te, lem in cur]
+
+    def strategy(self, doc_id: str) -> dict | None:
+        """The stored extraction of the document (``Strategy.to_json_dict()``), if any."""
+        row = self.db.execute("SELECT strategy FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
 
     def label_shares(self, doc_id: str, label_ids: list[str]) -> dict[str, float]:
         """Share of the document's sentences that carry each label."""
