@@ -117,6 +117,24 @@ def test_changed_document_is_classified_again(classified_workspace: Path, runner
         assert store.sentences(doc_id)[-1].sentence == "Kommunen vil styrke cybersikkerheden."
 
 
+def test_classify_xlsx_keeps_scores_as_numbers(classified_workspace: Path, runner, tmp_path: Path):
+    import openpyxl
+
+    out = tmp_path / "saetninger.xlsx"
+    result = runner.invoke(app, ["classify", "herning", "--xlsx", str(out), "-w", str(classified_workspace)])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out).active
+    header = [c.value for c in sheet[1]]
+    first = [c.value for c in sheet[2]]
+    score = first[header.index("score_organisering")]
+    assert isinstance(score, float) and 0.0 <= score <= 1.0
+    assert first[header.index("kommune")] == "Herning"
+    ws = open_workspace(classified_workspace)
+    with Store(ws.store_path) as store:
+        (n_sentences,) = store.db.execute("SELECT n_sentences FROM documents").fetchone()
+    assert sheet.max_row - 1 == n_sentences
+
+
 def test_corrupt_store_names_the_file_and_rebuild_starts_over(classified_workspace: Path, runner):
     ws = open_workspace(classified_workspace)
     ws.results_dir()

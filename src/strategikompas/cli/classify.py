@@ -30,6 +30,8 @@ def classify(
     ] = None,
     jsonl: Annotated[str | None, typer.Option("--jsonl", help="Write the sentence rows as JSON lines to this file ('-' for standard output).", show_default=False)] = None,
     csv: CsvOpt = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write the sentence rows to this Excel file.", show_default=False)] = None,
+    json_: Annotated[Path | None, typer.Option("--json", help="Also write the sentence rows to this JSON file.", show_default=False)] = None,
     dialect: DialectOpt = "excel-dk",
     kommune: Annotated[str | None, typer.Option(help="The kommune that files given by path belong to.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Classify documents that extraction found not to be Danish.")] = False,
@@ -47,7 +49,7 @@ def classify(
     from .compare import _check_exports
 
     ws = workspace(ws_path)
-    _check_exports(dialect, csv, None if jsonl in (None, "-") else Path(jsonl))
+    _check_exports(dialect, csv, xlsx, json_, None if jsonl in (None, "-") else Path(jsonl))
     book = load_codebook(ws, codebook)
     result = cl.run(
         ws, targets or [], book, kommune=kommune, force=force, rebuild=rebuild,
@@ -62,12 +64,13 @@ def classify(
 
             atomic_write_text(Path(jsonl), lines)
             _announce(f"Wrote {jsonl} ({len(result.records)} sentences)")
-    if csv is not None:
-        from ..export import write_table
+    for path, fmt in ((csv, "csv"), (xlsx, "xlsx"), (json_, "json")):
+        if path is not None:
+            from ..export import write_table
 
-        columns, rows = cl.csv_rows(result.records, book.ids)
-        write_table(csv, columns, rows, "csv", dialect, name="saetninger")
-        _announce(f"Wrote {csv} ({len(rows)} sentences)")
+            columns, rows = cl.csv_rows(result.records, book.ids)
+            write_table(path, columns, rows, fmt, dialect, name="saetninger")
+            _announce(f"Wrote {path} ({len(rows)} sentences)")
     _summary(result, book)
     for problem in result.skipped.values():
         console.print(f"[yellow]skipped:[/yellow] {problem}", highlight=False)
