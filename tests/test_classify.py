@@ -178,18 +178,6 @@ def test_unknown_kommune_is_a_usage_error(classified_workspace: Path, runner):
     assert "atlantis" in result.output.lower()
 
 
-def test_label_shares_per_section_kind(tmp_path: Path):
-    rows = [
-        SentenceRow(1, "vision", "V", 1, "a", ["borger"], {}, {}),
-        SentenceRow(2, "vision", "V", 1, "b", [], {}, {}),
-        SentenceRow(3, "themes", "T", 2, "c", ["data", "borger"], {}, {}),
-    ]
-    with Store(tmp_path / "s.sqlite") as store:
-        store.put_document("d", "K", "T", "sha", "fp", "p", rows, "now")
-        shares = store.label_shares_by_kind("d", ["borger", "data"])
-    assert shares == {"vision": {"borger": 0.5, "data": 0.0}, "themes": {"borger": 1.0, "data": 1.0}}
-
-
 def test_gold_labels_cover_every_annotated_sentence():
     from strategikompas.workspace import bundled_root
 

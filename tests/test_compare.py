@@ -119,3 +119,21 @@ def test_strongest_evidence_run_on_list_does_not_win_every_label():
     long = "data " + " ".join(["ord"] * 200)
     rows = [row(1, long, ["data"], 1.0), row(2, "Data bruges til bedre beslutninger.", ["data"], 1.0)]
     assert cmp.strongest_evidence(rows, "data").sentence.startswith("Data bruges")
+
+
+def test_shares_per_section_kind_and_their_export_table():
+    from strategikompas.compare import Comparison, Detail, shares_by_kind, tables
+
+    rows = [row(1, "a", ["borger"]), row(2, "b", []), row(3, "c", ["data", "borger"])]
+    rows[2].section_kind = "themes"
+    kinds = shares_by_kind(rows, ["borger", "data"])
+    assert kinds == {"other": (2, {"borger": 0.5, "data": 0.0}), "themes": (1, {"borger": 1.0, "data": 1.0})}
+    from strategikompas.compare import Column
+
+    col = Column("Testby", "testby", "T", "2020-2024", "d", {"borger": 2 / 3, "data": 1 / 3}, 3)
+    result = Comparison([("borger", "Borgeren i centrum"), ("data", "Data")], [col])
+    detail = Detail([], {"borger": [None], "data": [None]}, [[]], [[1.0]], [], [kinds])
+    table = next(t for t in tables(result, detail) if t.name == "andele_afsnit")
+    assert table.columns == ["kommune", "afsnitstype", "fokusomraade", "navn", "andel", "saetninger"]
+    assert table.rows[0] == ["Testby", "themes", "borger", "Borgeren i centrum", 1.0, 1]  # vision/principles/themes first
+    assert ["Testby", "other", "data", "Data", 0.0, 2] in table.rows

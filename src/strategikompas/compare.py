@@ -195,6 +195,16 @@ class Detail:
     terms: list[list[tuple[str, float]]]
     similarity: list[list[float]]
     structure: list[list[object]] = field(default_factory=list)
+    # per column: section kind -> (number of sentences, label id -> share)
+    by_kind: list[dict[str, tuple[int, dict[str, float]]]] = field(default_factory=list)
+
+
+def shares_by_kind(rows: list, label_ids: list[str]) -> dict[str, tuple[int, dict[str, float]]]:
+    """The share of sentences per label within each section kind (vision, principles, themes, other)."""
+    groups: dict[str, list] = {}
+    for r in rows:
+        groups.setdefault(r.section_kind or "other", []).append(r)
+    return {kind: (len(rs), {lid: sum(lid in r.labels for r in rs) / len(rs) for lid in label_ids}) for kind, rs in groups.items()}
 
 
 def word_counts(rows: list) -> dict[str, int]:
@@ -210,7 +220,7 @@ def details(ws: Workspace, result: Comparison, today=None) -> Detail:
     """Facts, strongest evidence, distinctive terms and similarity for a comparison."""
     links = {r.kommune: r for r in linksamling.load(ws.linksamling_path)}
     manifest = {d.doc_id: d for d in corpus.load_manifest(ws.manifest_path)}
-    facts, evidence, counts = [], {lid: [] for lid, _ in result.labels}, []
+    facts, evidence, counts, by_kind = [], {lid: [] for lid, _ in result.labels}, [], []
     with Store(ws.store_path) as store:
         strategies = [_strategy(store, col.doc_id) for col in result.columns]
         for col in result.columns:
@@ -231,6 +241,7 @@ def details(ws: Workspace, result: Comparison, today=None) -> Detail:
             for lid, _ in result.labels:
                 evidence[lid].append(strongest_evidence(rows, lid))
             counts.append(word_counts(rows))
+            by_kind.append(shares_by_kind(rows, [lid for lid, _ in result.labels]))
     terms = []
     for i, c in enumerate(counts):
         reference: dict[str, int] = {}
@@ -240,7 +251,7 @@ def details(ws: Workspace, result: Comparison, today=None) -> Detail:
                     reference[w] = reference.get(w, 0) + n
         terms.append(keyness(c, reference))
     structure = structure_rows(strategies) if all(strategies) else []
-    return Detail(facts, evidence, terms, cosine_tfidf(counts), structure)
+    return Detail(facts, evidence, terms, cosine_tfidf(counts), structure, by_kind)
 
 
 def _strategy(store: Store, doc_id: str):
@@ -308,6 +319,9 @@ def shares_table(result: Comparison, sort_by: str | None = None):
     )
 
 
+KIND_ORDER = {"vision": 0, "principles": 1, "themes": 2, "other": 3}
+
+
 def tables(result: Comparison, detail: Detail) -> list:
     """The export tables of a comparison (Danish, stable column names; see README)."""
     from .export import Table as XTable
@@ -319,8 +333,15 @@ def tables(result: Comparison, detail: Detail) -> list:
     structure_rows_ = [[name, *cells] for name, *cells in detail.structure]
     sim_rows = [[a.kommune, b.kommune, round(detail.similarity[i][j], 4)] for i, a in enumerate(result.columns) for j, b in enumerate(result.columns)]
     long_rows = [[c.kommune, lid, name, c.shares[lid], c.n_sentences] for c in result.columns for lid, name in result.labels]
+    kind_rows = [
+        [c.kommune, kind, lid, name, shares[lid], n]
+        for c, kinds in zip(result.columns, detail.by_kind, strict=False)
+        for kind, (n, shares) in sorted(kinds.items(), key=lambda kv: KIND_ORDER.get(kv[0], 9))
+        for lid, name in result.labels
+    ]
     return [
         XTable("andele", ["kommune", "fokusomraade", "navn", "andel", "saetninger"], long_rows, {"andel"}),
+        XTable("andele_afsnit", ["kommune", "afsnitstype", "fokusomraade", "navn", "andel", "saetninger"], kind_rows, {"andel"}),
         XTable("dokumenter", fact_cols, fact_rows),
         XTable("belaeg", ["kommune", "fokusomraade", "saetning", "side", "score"], evidence_rows),
         XTable("saerlige_ord", ["kommune", "rang", "ord", "loglikelihood"], term_rows),

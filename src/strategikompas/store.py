@@ -143,10 +143,3 @@ class Store:
         if not rows:
             return {label: 0.0 for label in label_ids}
         return {label: sum(label in r.labels for r in rows) / len(rows) for label in label_ids}
-
-    def label_shares_by_kind(self, doc_id: str, label_ids: list[str]) -> dict[str, dict[str, float]]:
-        """Share of sentences per label within each section kind (vision, principles, themes, other)."""
-        by_kind: dict[str, list[SentenceRow]] = {}
-        for row in self.sentences(doc_id):
-            by_kind.setdefault(row.section_kind or "other", []).append(row)
-        return {kind: {label: sum(label in r.labels for r in rows) / len(rows) for label in label_ids} for kind, rows in by_kind.items()}

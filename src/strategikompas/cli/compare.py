@@ -91,6 +91,34 @@ def compare(
             console.print(f"Wrote {path}")
 
 
+KIND_NAMES = {"vision": "vision", "principles": "principper", "themes": "temaer", "other": "øvrige"}
+
+
+def _render_by_kind(result, detail) -> None:
+    """The three strongest focus areas within each section kind, when a document has kinds."""
+    from ..compare import KIND_ORDER
+
+    kinds = sorted({k for d in detail.by_kind for k in d if k != "other"}, key=lambda k: KIND_ORDER.get(k, 9))
+    if not kinds:
+        return
+    names = dict(result.labels)
+    table = Table(title="Fokusområder pr. afsnitstype (de tre største andele)")
+    table.add_column("Afsnit")
+    for col in result.columns:
+        table.add_column(col.kommune)
+    for kind in kinds:
+        cells = []
+        for d in detail.by_kind:
+            if kind not in d:
+                cells.append("-")
+                continue
+            n, shares = d[kind]
+            top = sorted(shares.items(), key=lambda kv: -kv[1])[:3]
+            cells.append("\n".join(f"{names[lid]} {share:.0%}" for lid, share in top if share > 0) + f"\n[dim]{n} sætninger[/dim]")
+        table.add_row(KIND_NAMES.get(kind, kind), *cells)
+    console.print(table)
+
+
 def _render(result, detail) -> list:
     from ..compare import tables as cmp_tables
 
@@ -126,6 +154,7 @@ def _render(result, detail) -> list:
         out.add_row(name, *cells)
     out.add_row("[dim]sætninger[/dim]", *(f"[dim]{c.n_sentences}[/dim]" for c in result.columns))
     console.print(out)
+    _render_by_kind(result, detail)
 
     console.print("[bold]Stærkeste belæg pr. fokusområde[/bold]")
     for lid, name in result.labels:
