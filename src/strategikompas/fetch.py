@@ -305,6 +305,7 @@ class Fetcher:
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._host_locks: dict[str, asyncio.Lock] = {}
         self._next_start: dict[str, float] = {}
+        self._unknown_hosts: set[str] = set()
 
     @contextlib.asynccontextmanager
     async def _slot(self, url: str):
@@ -348,6 +349,9 @@ class Fetcher:
         current, seen = url, {url}
         for _hop in range(self.settings.max_redirects + 1):
             host = urlsplit(current).hostname or current
+            if host in self._unknown_hosts or host == "invalid" or host.endswith(".invalid"):
+                # RFC 6761: .invalid never resolves; a host not found once is not asked again
+                raise _Fail("dead", f"host {host} not found (DNS)", final_url=current)
             async with self._slot(current):
                 try:
                     response = await self.client.send(self.client.build_request("GET", current, headers=headers), stream=True)
@@ -355,6 +359,7 @@ class Fetcher:
                     raise _Retry(f"timed out waiting for {host}") from None
                 except httpx.ConnectError as exc:
                     if _is_dns_failure(exc):
+                        self._unknown_hosts.add(host)
                         raise _Fail("dead", f"host {host} not found (DNS)", final_url=current) from None
                     raise _Retry(f"cannot connect to {host}: {exc}") from None
                 except httpx.TransportError as exc:
