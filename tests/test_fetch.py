@@ -536,3 +536,13 @@ def test_manifest_is_saved_after_each_document(server, workspace_dir):
     assert "odder" in seen[0]
     text = ws.manifest_path.read_text(encoding="utf-8")
     assert json.dumps("status")[1:-1] in text.splitlines()[0]
+
+
+def test_bundled_workspace_is_not_written(workspace_dir):
+    from strategikompas.workspace import Workspace
+
+    ws = workspace_with(workspace_dir, link_row("Odder", "http://www.odder.invalid/x.pdf"))
+    before = ws.manifest_path.read_bytes()
+    with pytest.raises(InputError, match="read-only"):
+        fetch(Workspace(ws.root, ws.results, bundled=True), None, FAST)
+    assert ws.manifest_path.read_bytes() == before

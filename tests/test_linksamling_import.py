@@ -105,3 +105,11 @@ def test_header_columns(cells, expected):
     from strategikompas.linksamling_pdf import header_columns
 
     assert header_columns(cells) == expected
+
+
+def test_duplicate_kommune_is_reported_and_left_out(tmp_path):
+    seeds = seed_rows()[:3]
+    pdf = build_pdf(tmp_path / "kl.pdf", [*seeds, seeds[1]])
+    result = read_pdf(pdf)
+    assert [r.kommune for r in result.rows] == [r.kommune for r in seeds]
+    assert any("appears twice" in p and seeds[1].kommune in p for p in result.problems)

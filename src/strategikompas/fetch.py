@@ -670,6 +670,8 @@ def fetch(ws: Workspace, kommuner: list[str] | None, settings: Settings, on_resu
     from . import linksamling
 
     todo, without = select_rows(linksamling.load(ws.linksamling_path), kommuner)
+    if ws.bundled:
+        raise InputError(f"The bundled workspace ({ws.root}) is read-only; create your own with 'strategikompas init DIR' and fetch there.")
     ws.corpus.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(ws.manifest_path)
     remove_stale_temporaries(ws.corpus)

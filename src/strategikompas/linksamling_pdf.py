@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import linksamling
-from .errors import InputError
+from .errors import DataFileError, InputError
 from .linksamling import LinkRow, row_from_table
 
 # A header cell names its column when it contains one of these words (lower case).
@@ -116,10 +116,12 @@ def read_pdf(path: Path) -> ImportResult:
                     parsed = _row(cells, row.cells, columns, links, f"{path.name}, page {page_no}", result.problems)
                     if parsed is None:
                         continue
-                    if parsed.slug in seen:
-                        result.problems.append(f"{path.name}, page {page_no}: {parsed.kommune} appears twice; the second row is left out")
+                    try:  # the same checks as loading data/linksamling.csv
+                        raw = {c: "" if getattr(parsed, c) is None else str(getattr(parsed, c)) for c in linksamling.COLUMNS}
+                        parsed = linksamling._validate(raw, f"{path.name}, page {page_no}", len(result.rows) + 2, seen)
+                    except DataFileError as exc:
+                        result.problems.append(f"{path.name}, page {page_no}: {parsed.kommune}: {exc.problem}; the row is left out")
                         continue
-                    seen.add(parsed.slug)
                     result.rows.append(parsed)
     if columns is None:
         raise InputError(f"{path}: no Linksamling table found (a table whose header has 'Kommune' and 'Link til hjemmeside').")
