@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
+from fetch_servers import RawServer, pdf_head
 from strategikompas import linksamling
 from strategikompas.corpus import load_manifest
 from strategikompas.linksamling import row_from_table
@@ -115,37 +116,22 @@ def test_repository_collection_with_unreachable_urls_reports_every_row(runner, w
     assert len(load_manifest(workspace_dir / "corpus" / "manifest.csv")) == 4  # the seeds, still loadable
 
 
-class StallingServer:
+class StallingServer(RawServer):
     """Sends half of a PDF and then nothing until released; once released, whole PDFs."""
 
     def __init__(self):
         self.release = threading.Event()
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/strategi.pdf"
-        threading.Thread(target=self._serve, daemon=True).start()
+        super().__init__()
 
-    def _serve(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+    def answer(self, conn: socket.socket, number: int) -> None:
+        stalled = not self.release.is_set()
+        conn.sendall(pdf_head(PDF) + (PDF[: len(PDF) // 2] if stalled else PDF))
+        if stalled:
+            self.release.wait(30)
 
-    def _answer(self, conn):
-        with conn:
-            conn.recv(65536)
-            stalled = not self.release.is_set()
-            conn.sendall(f"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: {len(PDF)}\r\nConnection: close\r\n\r\n".encode())
-            conn.sendall(PDF[: len(PDF) // 2] if stalled else PDF)
-            if stalled:
-                self.release.wait(30)
-
-    def close(self):
+    def close(self) -> None:
         self.release.set()
-        self.sock.close()
+        super().close()
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])

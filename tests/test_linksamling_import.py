@@ -113,3 +113,8 @@ def test_duplicate_kommune_is_reported_and_left_out(tmp_path):
     result = read_pdf(pdf)
     assert [r.kommune for r in result.rows] == [r.kommune for r in seeds]
     assert any("appears twice" in p and seeds[1].kommune in p for p in result.problems)
+
+
+def test_linksamling_import_help_has_an_example(runner: CliRunner):
+    result = runner.invoke(app, ["linksamling", "import", "--help"])
+    assert result.exit_code == 0 and "Example: strategikompas linksamling import" in result.output
