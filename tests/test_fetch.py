@@ -523,3 +523,10 @@ def test_bundled_workspace_is_not_written(workspace_dir):
     with pytest.raises(InputError, match="read-only"):
         fetch(Workspace(ws.root, ws.results, bundled=True), None, FAST)
     assert ws.manifest_path.read_bytes() == before
+
+
+def test_304_to_an_unconditional_request_is_an_error(server, workspace_dir):
+    server.expect_request("/odd.pdf").respond_with_data("", status=304)
+    ws = workspace_with(workspace_dir, link_row("Odder", server.url_for("/odd.pdf")))
+    out, _ = run(ws)
+    assert out["odder"].status == "error" and "not conditional" in out["odder"].error

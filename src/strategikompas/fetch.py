@@ -130,7 +130,8 @@ class FetchReport:
         parts = [f"{counts[s]} {s}" for s in STATUSES if counts[s]]
         line = f"{len(self.outcomes)} document{'s' if len(self.outcomes) != 1 else ''}: {', '.join(parts) or 'none'}"
         if self.without_url:
-            line += f"; {len(self.without_url)} row(s) without a URL skipped (fill them in with 'strategikompas linksamling import')"
+            names = f" ({', '.join(r.kommune for r in self.without_url)})" if len(self.without_url) <= 5 else ""
+            line += f"; {len(self.without_url)} row(s) without a URL skipped{names} (fill them in with 'strategikompas linksamling import')"
         return line
 
 
@@ -395,6 +396,8 @@ class Fetcher:
         async def handle(response: httpx.Response, final_url: str) -> _Saved:
             validators = {"etag": response.headers.get("etag", ""), "last_modified": response.headers.get("last-modified", "")}
             if response.status_code == 304:
+                if not headers:
+                    raise _Fail("error", "HTTP 304 to a request that was not conditional", 304, final_url)
                 return _Saved("", final_url, 304, **validators)
             return await self._save_body(response, final_url, folder, row, pdf_only, validators)
 
