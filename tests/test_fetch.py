@@ -3,6 +3,7 @@ server where a connection must break mid-body). Nothing here touches the network
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import socket
 import threading
@@ -530,3 +531,26 @@ def test_304_to_an_unconditional_request_is_an_error(server, workspace_dir):
     ws = workspace_with(workspace_dir, link_row("Odder", server.url_for("/odd.pdf")))
     out, _ = run(ws)
     assert out["odder"].status == "error" and "not conditional" in out["odder"].error
+
+
+class TricklingServer(RawServer):
+    """A byte every 50 ms: never a read timeout, but it would take minutes."""
+
+    def answer(self, conn: socket.socket, number: int) -> None:
+        conn.sendall(pdf_head(PDF) + PDF[:2000])
+        with contextlib.suppress(OSError):
+            for byte in PDF[2000:2100]:
+                time.sleep(0.05)
+                conn.sendall(bytes([byte]))
+
+
+def test_trickling_server_hits_the_document_deadline(workspace_dir):
+    srv = TricklingServer()
+    try:
+        ws = workspace_with(workspace_dir, link_row("Odder", srv.url))
+        out, _ = run(ws, dataclasses.replace(FAST, deadline=0.5))
+    finally:
+        srv.close()
+    assert out["odder"].status == "error" and "gave up after 0.5 s" in out["odder"].error
+    assert_no_temporaries(ws.corpus)
+    assert not list((ws.corpus / "odder").glob("*.pdf"))

@@ -63,6 +63,7 @@ class Settings:
     retry_after_max: float = 60.0  # cap on a server's Retry-After
     max_bytes: int = DEFAULT_MAX_BYTES
     max_redirects: int = 10
+    deadline: float = 600.0  # seconds for one document, all tries included (a trickling server)
     contact: str | None = None
     archive: bool = False
     archive_url: str = DEFAULT_ARCHIVE_URL
@@ -72,7 +73,7 @@ class Settings:
             ("--concurrency", self.concurrency >= 1, "at least 1"),
             ("--per-host", self.per_host >= 1, "at least 1"),
             ("--delay", self.delay >= 0, "0 or more seconds"),
-            ("--timeout", self.timeout > 0 and self.connect_timeout > 0, "more than 0 seconds"),
+            ("--timeout", self.timeout > 0 and self.connect_timeout > 0 and self.deadline > 0, "more than 0 seconds"),
             ("--retries", self.retries >= 0, "0 or more"),
             ("--max-bytes", self.max_bytes >= 1, "at least 1 byte"),
             ("--archive-url", re.match(r"https?://[^/]", self.archive_url) is not None, "an http(s) address"),
@@ -447,7 +448,10 @@ class Fetcher:
     async def fetch_row(self, row: LinkRow, previous: Document | None) -> Outcome:
         folder = self.corpus / row.slug
         try:
-            outcome = await self._direct(row, folder, previous)
+            async with asyncio.timeout(self.settings.deadline):
+                outcome = await self._direct(row, folder, previous)
+        except TimeoutError:
+            outcome = Outcome(row, "error", row.url, error=f"gave up after {self.settings.deadline:g} s")
         except _Fail as fail:
             outcome = Outcome(row, fail.status, row.url, fail.final_url, fail.http_status, error=fail.message)
         except Exception as exc:  # one bad document never stops the others
