@@ -166,3 +166,17 @@ def test_killed_fetch_leaves_no_partial_file_and_a_rerun_completes(workspace_dir
         assert [p.read_bytes() for p in folder.iterdir()] == [PDF]  # the stale temporary file is gone too
     finally:
         srv.close()
+
+
+def test_archive_url_from_the_environment(runner, workspace_dir, server, monkeypatch):
+    original = "http://www.odder.invalid/strategi.pdf"
+    server.expect_request("/wayback/available").respond_with_json({"archived_snapshots": {"closest": {"available": True, "timestamp": "20220101093000", "status": "200"}}})
+    server.expect_request(f"/web/20220101093000id_/{original}").respond_with_data(PDF, content_type="application/pdf")
+    linksamling.save(workspace_dir / "data" / "linksamling.csv", [row("Odder", original)])
+    monkeypatch.setenv("STRATEGIKOMPAS_ARCHIVE_URL", server.url_for("/"))
+    result = fetch(runner, workspace_dir, *FAST, "--archive")
+    assert result.exit_code == 0, result.output
+    assert "1 document: 1 archived" in result.output
+    odder = next(d for d in load_manifest(workspace_dir / "corpus" / "manifest.csv") if d.slug == "odder")
+    assert odder.extra["archived_at"] == "2022-01-01" and odder.extra["status"] == "archived"
+    assert (workspace_dir / "corpus" / "odder" / "strategi.pdf").read_bytes() == PDF

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -61,7 +60,7 @@ def fetch(
         max_bytes=max_bytes,
         contact=contact,
         archive=archive,
-        archive_url=archive_url or os.environ.get(lib.ARCHIVE_ENV) or lib.DEFAULT_ARCHIVE_URL,
+        archive_url=archive_url or lib.DEFAULT_ARCHIVE_URL,
     )
     if dry_run:
         planned, without = lib.plan(ws, kommuner)
