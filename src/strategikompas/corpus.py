@@ -46,7 +46,10 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_manifest(path: Path) -> list[Document]:
+def load_manifest(path: Path, *, include_attempts: bool = False) -> list[Document]:
+    """The manifest's documents. A row with an empty ``file`` and a ``status`` records a
+    fetch attempt that got no document (see ``fetch``); it is skipped unless
+    ``include_attempts``."""
     path = Path(path)
     if not path.is_file():
         raise DataFileError(path, "corpus manifest not found (run 'strategikompas init DIR' or 'strategikompas fetch')")
@@ -59,9 +62,14 @@ def load_manifest(path: Path) -> list[Document]:
         for line, raw in enumerate(reader, start=2):
             if None in raw or any(raw[c] is None for c in COLUMNS):
                 raise DataFileError(path, "wrong number of fields", line)
-            for column in ("kommune", "slug", "file"):
+            for column in ("kommune", "slug"):
                 if not raw[column].strip():
                     raise DataFileError(path, f"empty {column}", line, column)
+            if not raw["file"].strip():
+                if not (raw.get("status") or "").strip():
+                    raise DataFileError(path, "empty file", line, "file")
+                if not include_attempts:
+                    continue
             if ".." in Path(raw["file"]).parts or Path(raw["file"]).is_absolute():
                 raise DataFileError(path, f"file '{raw['file']}' must be a path inside the corpus", line, "file")
             docs.append(
