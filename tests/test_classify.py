@@ -240,3 +240,22 @@ def test_training_is_reproducible(tmp_path: Path, trained_models: Path):
     assert fresh.model.thresholds == before.thresholds
     items = analyse(OUTSIDE_TEXT.split("\n\n"), book)
     assert (fresh.model.predict_proba(items) == before.predict_proba(items)).all()
+
+
+def test_store_of_an_older_schema_is_started_over(tmp_path: Path):
+    path = tmp_path / "s.sqlite"
+    with sqlite3.connect(path) as db:  # a version-1 store: no lemmas, no strategy
+        db.executescript(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema', '1');"
+            "CREATE TABLE documents (doc_id TEXT PRIMARY KEY, kommune TEXT, title TEXT, sha256 TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+            " pipeline TEXT NOT NULL, n_sentences INTEGER NOT NULL, classified_at TEXT NOT NULL);"
+            "INSERT INTO documents VALUES ('d', 'K', 'T', 'sha', 'fp', 'p', 0, 'now');"
+            "CREATE TABLE sentences (doc_id TEXT NOT NULL, sentence_no INTEGER NOT NULL, section_kind TEXT, section_title TEXT, page INTEGER,"
+            " sentence TEXT NOT NULL, labels TEXT NOT NULL, scores TEXT NOT NULL, terms TEXT NOT NULL, PRIMARY KEY (doc_id, sentence_no));"
+        )
+    with Store(path) as store:
+        assert store.document("d") is None
+        store.put_document("d", "K", "T", "sha", "fp", "p", [SentenceRow(1, "other", "", 3, "En sætning.", [], {}, {}, "en sætning")], "now",
+                           strategy={"document_type": "strategi", "language": "da", "pages": 3})
+        assert store.sentences("d")[0].lemmas == "en sætning"
+        assert store.document("d")["document_type"] == "strategi"

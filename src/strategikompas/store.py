@@ -73,8 +73,11 @@ class Store:
             raise InputError(f"{self.path}: the results store is corrupt ({exc}); start it over with --rebuild.") from exc
 
     def _migrate(self) -> None:
+        """A store of another schema version holds results only: start it over (reads never write)."""
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        if row is not None and row[0] != str(SCHEMA_VERSION):
+        if row is not None and row[0] == str(SCHEMA_VERSION):
+            return
+        if row is not None:
             with self.db:
                 self.db.execute("DROP TABLE sentences")
                 self.db.execute("DROP TABLE documents")
