@@ -82,8 +82,9 @@ def load(path: Path) -> Codebook:
                 id=label_id,
                 name=str(spec.get("name", label_id)),
                 description=str(spec.get("description", "")),
-                terms=tuple(t.lower().strip() for t in terms),
-                phrases=tuple(tuple(p.lower().split()) for p in phrases),
+                # a term of several words is a phrase ("digital post")
+                terms=tuple(t.lower().strip() for t in terms if len(t.split()) == 1),
+                phrases=tuple(tuple(p.lower().replace("-", " ").split()) for p in [*phrases, *(t for t in terms if len(t.split()) > 1)]),
                 exclude=tuple(e.lower().strip() for e in exclude),
             )
         )
