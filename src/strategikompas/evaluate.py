@@ -6,7 +6,7 @@ the held-out document. The codebook alone is scored on the same sentences."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import codebook as cb
@@ -47,6 +47,7 @@ class Evaluation:
     classifier_macro: Scores
     n_sentences: int
     documents: list[str]
+    predictions: list[frozenset[str]] = field(default_factory=list)  # the classifier's held-out labels, in sentence order
 
     def rows(self) -> list[list[object]]:
         out: list[list[object]] = []
@@ -116,4 +117,5 @@ def evaluate(annotations: Path, book: cb.Codebook) -> Evaluation:
         classifier_macro=m_macro,
         n_sentences=len(sentences),
         documents=documents,
+        predictions=[frozenset(lab for lab, on in zip(book.ids, row, strict=True) if on) for row in predicted],
     )

@@ -1,0 +1,134 @@
+"""evaluate: metrics, kappa, grouped cross-validation without leakage, the CLI table and CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from strategikompas import codebook
+from strategikompas.annotations import agreement, cohen_kappa, load_labels
+from strategikompas.cli import app
+from strategikompas.errors import DataFileError
+from strategikompas.evaluate import COLUMNS, evaluate, scores
+from strategikompas.workspace import bundled_root
+
+ANNOTATIONS = bundled_root() / "data" / "annotations"
+
+
+def test_scores_agree_with_scikit_learn():
+    from sklearn.metrics import f1_score, precision_score, recall_score
+
+    rng = np.random.default_rng(7)
+    truth = rng.random((200, 5)) < 0.3
+    pred = rng.random((200, 5)) < 0.35
+    per, micro, macro = scores(truth, pred)
+    assert micro.f1 == pytest.approx(f1_score(truth, pred, average="micro"))
+    assert macro.f1 == pytest.approx(f1_score(truth, pred, average="macro"))
+    assert [p.precision for p in per] == pytest.approx(list(precision_score(truth, pred, average=None)))
+    assert [p.recall for p in per] == pytest.approx(list(recall_score(truth, pred, average=None)))
+
+
+def test_kappa_agrees_with_scikit_learn():
+    from sklearn.metrics import cohen_kappa_score
+
+    rng = np.random.default_rng(3)
+    a = list(rng.random(300) < 0.2)
+    b = [x if rng.random() < 0.85 else not x for x in a]
+    assert cohen_kappa(a, b) == pytest.approx(cohen_kappa_score(a, b))
+    assert cohen_kappa([True, False], [True, False]) == 1.0
+
+
+def test_reported_agreement_is_computed_from_the_two_annotation_files():
+    a = load_labels(ANNOTATIONS / "annotator_a.jsonl")
+    b = load_labels(ANNOTATIONS / "annotator_b.jsonl")
+    gold = load_labels(ANNOTATIONS / "gold.jsonl")
+    assert set(a) == set(b) == set(gold)
+    readme = (ANNOTATIONS / "README.md").read_text(encoding="utf-8")
+    for row in agreement(a, b):
+        assert f"| `{row.label}` | {row.kappa:.2f} |" in readme
+    # gold keeps every label both annotators agreed on
+    for sid in a:
+        if a[sid] == b[sid]:
+            assert gold[sid] == a[sid]
+
+
+def test_annotation_file_with_unknown_label_names_file_and_line(tmp_path: Path):
+    bad = tmp_path / "labels.jsonl"
+    bad.write_text('{"id": "x-1", "labels": []}\n{"id": "x-2", "labels": ["borger", "økonomi"]}\n', encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"labels.jsonl, line 2: unknown label\(s\) økonomi"):
+        load_labels(bad)
+
+
+def _small_annotations(tmp_path: Path, per_source: int = 25) -> Path:
+    """Three documents' first sentences: a quick set for the cross-validation tests."""
+    folder = tmp_path / "annotations"
+    folder.mkdir()
+    keep, counts = [], {}
+    for line in (ANNOTATIONS / "sentences.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row["source"] in ("hjoerring", "norddjurs", "faellesoffentlig-2026") and counts.get(row["source"], 0) < per_source:
+            counts[row["source"]] = counts.get(row["source"], 0) + 1
+            keep.append(row["id"])
+            with (folder / "sentences.jsonl").open("a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+    gold = {json.loads(x)["id"]: x for x in (ANNOTATIONS / "gold.jsonl").read_text(encoding="utf-8").splitlines()}
+    (folder / "gold.jsonl").write_text("".join(gold[i] + "\n" for i in keep), encoding="utf-8")
+    return folder
+
+
+def test_held_out_document_labels_never_reach_its_predictions(tmp_path: Path):
+    """Grouped CV: flipping every gold label of one document changes its scores, never the
+    predictions made for it (they come from models that did not see it)."""
+    folder = _small_annotations(tmp_path)
+    book = codebook.load(bundled_root() / "data" / "fokusomraader.toml")
+    before = evaluate(folder, book)
+    rows = [json.loads(x) for x in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        if row["id"].startswith("norddjurs"):
+            row["labels"] = [x for x in book.ids if x not in row["labels"]]
+    (folder / "gold.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    after = evaluate(folder, book)
+    assert before.documents == after.documents == ["faellesoffentlig-2026", "hjoerring", "norddjurs"]
+    assert before.classifier_micro != after.classifier_micro  # the flipped labels are scored
+    assert before.n_sentences == after.n_sentences == 75
+    held = [i for i, r in enumerate(rows) if r["id"].startswith("norddjurs")]
+    others = [i for i in range(len(rows)) if i not in held]
+    assert [before.predictions[i] for i in held] == [after.predictions[i] for i in held]
+    assert [before.predictions[i] for i in others] != [after.predictions[i] for i in others]  # they did learn from it
+
+
+def test_evaluate_cli_prints_the_table_and_writes_csv(runner, workspace_dir: Path, tmp_path: Path):
+    folder = _small_annotations(tmp_path)
+    target = workspace_dir / "data" / "annotations"
+    shutil.rmtree(target)
+    shutil.copytree(folder, target)
+    out = tmp_path / "evaluering.csv"
+    result = runner.invoke(app, ["evaluate", "--csv", str(out), "--dialect", "standard", "-w", str(workspace_dir)])
+    assert result.exit_code == 0, result.output
+    assert "micro" in result.output and "macro" in result.output and "Datasikkerhed" in result.output
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == COLUMNS
+    assert [r[0] for r in rows[1:]] == [*codebook.LABEL_IDS, "micro", "macro"]
+    for r in rows[1:]:
+        assert all(0.0 <= float(x) <= 1.0 for x in r[3:])
+    support = [int(r[2]) for r in rows[1:11]]
+    assert int(rows[11][2]) == sum(support)
+    macro_f1 = sum(float(r[5]) for r in rows[1:11]) / 10
+    assert float(rows[12][5]) == pytest.approx(macro_f1, abs=1e-5)
+
+
+def test_evaluate_needs_two_documents(runner, workspace_dir: Path):
+    folder = workspace_dir / "data" / "annotations"
+    sentences = (folder / "sentences.jsonl").read_text(encoding="utf-8").splitlines()[:10]
+    (folder / "sentences.jsonl").write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    gold = (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines()[:10]
+    (folder / "gold.jsonl").write_text("\n".join(gold) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "-w", str(workspace_dir)])
+    assert result.exit_code == 1
+    assert "at least two documents" in result.output
