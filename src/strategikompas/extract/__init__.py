@@ -6,8 +6,8 @@ behind the same ``extract_path`` interface."""
 
 from __future__ import annotations
 
+from .document import extract_path
 from .model import Item, Section, Strategy
-from .text import extract_path
 
 __all__ = ["Item", "Section", "Strategy", "extract_path", "extract_target"]
 

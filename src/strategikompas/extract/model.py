@@ -5,6 +5,21 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 SECTION_KINDS = ("vision", "principles", "themes", "other")
+DOCUMENT_TYPES = ("strategi", "principper", "politik", "kommissorium", "handleplan", "anden")
+
+
+@dataclass
+class Block:
+    """One paragraph, heading or list item of a document, before the structure is found.
+
+    ``level``: 0 body text, 1 strongest heading ... 3 weakest (a short title-like line).
+    ``lead``: a bold run-in heading at the start of the paragraph, when the reader saw one."""
+
+    text: str
+    page: int | None = None
+    level: int = 0
+    bullet: bool = False
+    lead: str = ""
 
 
 @dataclass
@@ -40,5 +55,6 @@ class Strategy:
 
     def to_json_dict(self) -> dict:
         data = asdict(self)
+        data["sections"] = [{k: s[k] for k in ("kind", "title", "text", "page")} for s in data["sections"]]
         keys = ["kommune", "title", "period", "document_type", "language", "pages", "vision", "principles", "themes", "sections", "warnings"]
         return {k: data[k] for k in keys}

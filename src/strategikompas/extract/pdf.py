@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from .detect import DocumentError
-from .model import Section
+from .model import Block
 
 _SOFT_HYPHEN = re.compile("[\ufffe\x02]\\s*\n?")
 _PAGE_NUMBER = re.compile(r"^\s*(side\s+)?\d{1,3}\s*$", re.IGNORECASE)
@@ -29,9 +29,11 @@ def page_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
-def read_pdf(path: Path) -> tuple[list[Section], int, list[str]]:
-    """Sections (one per paragraph, with its page), the page count and warnings."""
+def read_pdf(path: Path) -> tuple[list[Block], int, list[str]]:
+    """Blocks (with their page), the page count and warnings."""
     import pypdfium2
+
+    from .text import body_blocks
 
     try:
         pdf = pypdfium2.PdfDocument(str(path))
@@ -42,14 +44,17 @@ def read_pdf(path: Path) -> tuple[list[Section], int, list[str]]:
         pages = len(pdf)
         if pages == 0:
             raise DocumentError(f"{path}: the PDF has no pages.")
-        sections: list[Section] = []
+        sections: list[Block] = []
         for number in range(pages):
             page = pdf[number]
             textpage = page.get_textpage()
             text = textpage.get_text_range()
             textpage.close()
             page.close()
-            sections += [Section("other", "", p, number + 1) for p in page_paragraphs(text)]
+            for paragraph in page_paragraphs(text):
+                for block in body_blocks(paragraph):
+                    block.page = number + 1
+                    sections.append(block)
     finally:
         pdf.close()
     if not sections:
