@@ -180,7 +180,7 @@ class Builder:
         closes = part is None or kind is not None or part.kind == "other" or block.level < part.level or _OTHER_WORDS.match(text)
         if part is not None and not part.blocks and part.title and (part.kind != "other" or kind):
             # a label followed directly by its heading ("VISION" / "Sammen om digitale rammer ...")
-            if len(part.title.split()) <= 3 and not part.markers:
+            if len(part.title.split()) <= 3 and not part.markers and block.level <= part.level:
                 part.kind = kind or part.kind
                 part.title = text
                 part.level = min(part.level, block.level)
@@ -299,7 +299,7 @@ def outline(blocks: list[Block]) -> Outline:
         if part.kind == "vision":
             if part.items:
                 vision += [i.title for i in part.items]
-            elif part.title and not re.fullmatch(r"[\d. ]*(vision|visionen|vores vision|mission)", part.title.strip(), re.IGNORECASE):
+            elif part.title and not (len(part.title.split()) <= 3 and re.search(r"vision|mission", part.title, re.IGNORECASE)):
                 vision.append(part.title)
             else:
                 vision += [b.text for b in part.blocks if not b.level]
