@@ -24,7 +24,7 @@ _FUNCTION_WORDS = {
     "da": "af efter gennem mellem nogle nogen meget bliver hvad sådan end mod vores jeres ud op nu hjælp udvikling således".split(),
     "no": "av etter gjennom mellom noen mye seg blir hva slik enn mot våre ut opp nå hjelp utvikling innbyggere innbyggerne ikkje eit ein frå korleis kva".split(),
     "sv": "och att är för inte ett också detta dessa hur mellan utveckling genom skall ska vara kommer invånare tjänster deras vilka".split(),
-    "en": "the and of to is are that with for will this be by from our which digital services municipality citizens".split(),
+    "en": "the and of is are that with will this be from our which municipality citizens their should".split(),
 }
 
 
@@ -86,4 +86,4 @@ def language(text: str) -> str:
     scores = {lang: sum(words[w] for w in vocab) for lang, vocab in _FUNCTION_WORDS.items()}
     scores["sv"] += 2 * sum(text.lower().count(c) for c in "äö")
     best = max(scores, key=lambda lang: scores[lang])
-    return best if scores[best] > scores["da"] else "da"
+    return best if scores[best] >= max(3, 1.5 * scores["da"]) and best != "da" else "da"
