@@ -58,3 +58,20 @@ class Strategy:
         data["sections"] = [{k: s[k] for k in ("kind", "title", "text", "page")} for s in data["sections"]]
         keys = ["kommune", "title", "period", "document_type", "language", "pages", "vision", "principles", "themes", "sections", "warnings"]
         return {k: data[k] for k in keys}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Strategy:
+        """The inverse of ``asdict`` (the cache's format); raises KeyError/TypeError on a bad one."""
+        return cls(
+            kommune=data["kommune"],
+            title=data["title"],
+            period=data["period"],
+            document_type=data["document_type"],
+            language=data["language"],
+            pages=data["pages"],
+            sections=[Section(**s) for s in data["sections"]],
+            vision=[str(v) for v in data["vision"]],
+            principles=[Item(**i) for i in data["principles"]],
+            themes=[Item(**i) for i in data["themes"]],
+            warnings=[str(w) for w in data["warnings"]],
+        )
