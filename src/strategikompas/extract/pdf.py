@@ -74,29 +74,94 @@ class Line:
     hyphen: bool = False  # ends in a hyphen pdfium marked as a line-break hyphen
 
 
+def _run_starts(textpage, boxes: list[tuple[float, float, float, float]]) -> list[int | None]:
+    """The index of each run's first character, or None where it cannot be trusted.
+
+    pdfium builds the runs in character order, so a run's text is the page text from its
+    first character to the next run's; a start that does not increase is not trusted."""
+    starts: list[int | None] = []
+    last = -1
+    for left, bottom, right, top in boxes:
+        index = textpage.get_index(left + min(0.5, (right - left) / 2), (bottom + top) / 2, 1, (top - bottom) / 2)
+        if index is None or index < 0 or index <= last:
+            starts.append(None)
+        else:
+            starts.append(index)
+            last = index
+    return starts
+
+
+def _segments(textpage, raw, full: str):
+    """(start, text, boxes) for each of pdfium's text lines (the page text between its
+    generated line breaks), with the boxes pdfium gives that character range. A line with
+    one box is one run; only lines with several need a position lookup per box."""
+    left, top, right, bottom = (ctypes.c_double() for _ in range(4))
+    start = 0
+    for segment in full.split("\r\n"):
+        if segment.strip():
+            count = raw.FPDFText_CountRects(textpage, start, len(segment))
+            boxes = []
+            for k in range(count):
+                raw.FPDFText_GetRect(textpage, k, left, top, right, bottom)
+                boxes.append((left.value, bottom.value, right.value, top.value))
+            yield start, segment, boxes
+        start += len(segment) + 2
+
+
 def _runs(textpage, raw) -> list[Line]:
     """The page's text runs with their box, text, size and weight."""
-    runs: list[Line] = []
-    loose = raw.FS_RECTF()
-    name = ctypes.create_string_buffer(64)
-    flags = ctypes.c_int()
-    for i in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(i)
-        height = top - bottom
-        text = textpage.get_text_bounded(left, bottom + height * 0.1, right, top - height * 0.35)
-        if not text.strip():
-            text = textpage.get_text_bounded(left, bottom, right, top)
-        if not text.strip() and not text.startswith(("\x02", "\ufffe")):
+    full = textpage.get_text_range()
+    if len(full) != textpage.count_chars():
+        return _runs_by_box(textpage, raw)
+    pieces: list[tuple[int, str, tuple[float, float, float, float]]] = []
+    for start, segment, boxes in _segments(textpage, raw, full):
+        if len(boxes) == 1:
+            pieces.append((start, segment, boxes[0]))
             continue
-        index = textpage.get_index(left + min(0.5, (right - left) / 2), bottom + height / 2, 2, 2)
-        size, bold = height, False
-        if index is not None and index >= 0:
-            if raw.FPDFText_GetLooseCharBox(textpage, index, loose):
-                size = loose.top - loose.bottom
+        starts = [i for i in _run_starts(textpage, boxes)]
+        if any(i is None or not start <= i < start + len(segment) for i in starts):
+            pieces += [(-1, _box_text(textpage, box), box) for box in boxes]
+            continue
+        ends = [*starts[1:], start + len(segment)]
+        pieces += [(i, full[i:end], box) for i, end, box in zip(starts, ends, boxes, strict=True)]
+    return [run for piece in pieces if (run := _run(textpage, raw, *piece))]
+
+
+def _box_text(textpage, box: tuple[float, float, float, float]) -> str:
+    """A box's text, without its top third (a big heading's neighbours reach into it)."""
+    left, bottom, right, top = box
+    height = top - bottom
+    text = textpage.get_text_bounded(left, bottom + height * 0.1, right, top - height * 0.35)
+    return text if text.strip() else textpage.get_text_bounded(left, bottom, right, top)
+
+
+def _run(textpage, raw, index: int, text: str, box: tuple[float, float, float, float]) -> Line | None:
+    """One run with its font size (the first character's loose box) and weight."""
+    left, bottom, right, top = box
+    if not text.strip() and not text.startswith(("\x02", "\ufffe")):
+        return None
+    if index < 0:
+        found = textpage.get_index(left + min(0.5, (right - left) / 2), (bottom + top) / 2, 2, 2)
+        index = found if found is not None else -1
+    size, bold = top - bottom, False
+    if index >= 0:
+        loose = raw.FS_RECTF()
+        if raw.FPDFText_GetLooseCharBox(textpage, index, loose):
+            size = loose.top - loose.bottom
+        weight = raw.FPDFText_GetFontWeight(textpage, index)
+        if weight < 0:
+            name, flags = ctypes.create_string_buffer(64), ctypes.c_int()
             raw.FPDFText_GetFontInfo(textpage, index, name, 64, ctypes.byref(flags))
-            bold = raw.FPDFText_GetFontWeight(textpage, index) >= 600 or bool(_BOLD_NAME.search(name.value.decode("latin-1")))
-        runs.append(Line(text.replace("\r", "").replace("\n", " "), 0, left, bottom, right, top, size, bold))
-    return runs
+            bold = bool(_BOLD_NAME.search(name.value.decode("latin-1")))
+        else:
+            bold = weight >= 600
+    return Line(text.replace("\r", "").replace("\n", " "), 0, left, bottom, right, top, size, bold)
+
+
+def _runs_by_box(textpage, raw) -> list[Line]:
+    """Fallback when the page text and the character count disagree: text by box."""
+    boxes = [textpage.get_rect(i) for i in range(textpage.count_rects())]
+    return [run for box in boxes if (run := _run(textpage, raw, -1, _box_text(textpage, box), box))]
 
 
 def _join_runs(runs: list[Line]) -> list[Line]:
@@ -196,7 +261,7 @@ def _paragraphs(lines: list[Line]) -> list[list[Line]]:
 def line_end_hyphen(text: str, following: str) -> bool:
     """"digitali-" + "sering": a hyphen at a line end before a lowercase letter is a break
     hyphen, unless it follows a capital or digit ("IT-", "EU-"), where it is part of a word."""
-    return bool(re.search(r"[a-zæøåéü]-$", text)) and bool(re.match(r"[a-zæøå]", following))
+    return bool(re.fullmatch(r"[a-zæøåéü]-", text[-2:])) and bool(re.match(r"[a-zæøå]", following))
 
 
 def paragraph_text(lines: list[Line]) -> str:
@@ -243,56 +308,68 @@ def _margin_key(line: Line) -> str:
     return re.sub(r"\d+", "#", line.text.lower()).strip()
 
 
-def body_size(pages: list[PageLines]) -> float:
-    sizes: Counter[float] = Counter()
-    for page in pages:
-        for line in page.lines:
-            sizes[round(line.size, 1)] += len(line.text)
-    return sizes.most_common(1)[0][0] if sizes else 10.0
-
-
-def heading_level(lines: list[Line], text: str, body: float) -> int:
-    size = max(line.size for line in lines)
+def heading_level(size: float, bold: bool, text: str, body: float) -> int:
     words = len(text.split())
-    if words > 20 or re.search(r"[.;,]$", text) and words > 3:
+    if words > 20 or text[-1:] in ".;," and words > 3:
         return 0
     ratio = size / body
     if ratio >= 1.9:
         return 1
     if ratio >= 1.35:
         return 2
-    if ratio >= 1.1 or (all(line.bold for line in lines) and words <= 14):
+    if ratio >= 1.1 or (bold and words <= 14):
         return 3
     return 0
 
 
-def page_blocks(pages: list[PageLines]) -> list[Block]:
-    """Running headers/footers and page numbers dropped, lines into paragraph blocks."""
-    margin_counts: Counter[str] = Counter()
-    for page in pages:
-        for line in page.lines:
-            if line.y0 > page.height * (1 - MARGIN) or line.y1 < page.height * MARGIN:
-                margin_counts[_margin_key(line)] += 1
-    repeated = {key for key, n in margin_counts.items() if n >= max(3, len(pages) // 4)}
-    body = body_size(pages)
-    blocks: list[Block] = []
-    for page in pages:
-        lines = []
-        for line in page.lines:
-            in_margin = line.y0 > page.height * (1 - MARGIN) or line.y1 < page.height * MARGIN
-            if in_margin and (_PAGE_NUMBER.match(line.text) or _margin_key(line) in repeated):
-                continue
-            lines.append(line)
-        if sum(bool(_TOC.search(line.text)) for line in lines) >= 3:
-            continue  # a table of contents repeats the headings with page numbers
-        for para in _paragraphs(lines):
-            text = paragraph_text(para)
-            if not text or _PAGE_NUMBER.match(text):
-                continue
-            bullet = bool(_BULLET.match(text))
-            text = _BULLET.sub("", text) if bullet else text
-            level = 0 if bullet else heading_level(para, text, body)
-            blocks.append(Block(text, page.number, level, bullet))
+@dataclass
+class _Para:
+    """A paragraph before its heading level is known (that needs the body size)."""
+
+    text: str
+    page: int
+    size: float
+    bold: bool
+    bullet: bool
+    margin: str | None = None  # the repeat key of a line in the top or bottom margin
+
+
+def page_paras(page: PageLines, sizes: Counter[float]) -> list[_Para]:
+    """One page's paragraphs; margin lines stay apart so repeated ones can be dropped."""
+    body, paras = [], []
+    for line in page.lines:
+        sizes[round(line.size, 1)] += len(line.text)
+        if line.y0 > page.height * (1 - MARGIN) or line.y1 < page.height * MARGIN:
+            if not _PAGE_NUMBER.match(line.text):
+                paras.append(_Para(line.text, page.number, line.size, line.bold, False, _margin_key(line)))
+        else:
+            body.append(line)
+    if sum(bool(_TOC.search(line.text)) for line in body) >= 3:
+        return []  # a table of contents repeats the headings with page numbers
+    for lines in _paragraphs(body):
+        text = paragraph_text(lines)
+        if not text or _PAGE_NUMBER.match(text):
+            continue
+        bullet = bool(_BULLET.match(text))
+        text = _BULLET.sub("", text) if bullet else text
+        paras.append(_Para(text, page.number, max(x.size for x in lines), all(x.bold for x in lines), bullet))
+    return paras
+
+
+def page_blocks(pages, count: int) -> list[Block]:
+    """Pages (streamed) into blocks: running headers/footers and page numbers dropped,
+    headings by size and weight against the body text's size."""
+    sizes: Counter[float] = Counter()
+    paras = [para for page in pages for para in page_paras(page, sizes)]
+    margins = Counter(p.margin for p in paras if p.margin)
+    repeated = {key for key, n in margins.items() if n >= max(3, count // 4)}
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    blocks = []
+    for para in paras:
+        if para.margin in repeated:
+            continue
+        level = 0 if para.bullet else heading_level(para.size, para.bold, para.text, body)
+        blocks.append(Block(para.text, para.page, level, para.bullet))
     return blocks
 
 
@@ -320,10 +397,9 @@ def read_pdf(path: Path) -> tuple[list[Block], int, list[str]]:
         count = len(pdf)
         if count == 0:
             raise DocumentError(f"{path}: the PDF has no pages.")
-        pages = list(read_pages(pdf, raw))
+        blocks = page_blocks(read_pages(pdf, raw), count)
     finally:
         pdf.close()
-    blocks = page_blocks(pages)
     if not blocks:
         raise DocumentError(f"{path}: no text layer: needs OCR.")
     warnings = []
