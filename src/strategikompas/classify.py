@@ -37,8 +37,9 @@ def fingerprint(ws: Workspace, book: cb.Codebook) -> str:
     """Results made with another tool version, algorithm, pipeline, codebook or model are stale.
     Computed without importing spaCy or scikit-learn."""
     from .classifier import model_id
+    from .extract.cache import EXTRACTOR_VERSION
 
-    return f"{__version__}|a{ALGORITHM}|{pipeline_id()}|codebook:{book.version}|{model_id(ws.annotations_dir, book)}"
+    return f"{__version__}|a{ALGORITHM}|x{EXTRACTOR_VERSION}|{pipeline_id()}|codebook:{book.version}|{model_id(ws.annotations_dir, book)}"
 
 
 def sentence_rows(sections: list, book: cb.Codebook, model) -> list[SentenceRow]:
@@ -64,10 +65,24 @@ def sentence_rows(sections: list, book: cb.Codebook, model) -> list[SentenceRow]
     return rows
 
 
-def extractor_name(strategy, path: Path) -> str:
-    """Which extractor read the document, for the facts compare shows."""
-    named = getattr(strategy, "extractor", None)
-    return named or (path.suffix.lstrip(".").lower() or "tekst")
+def extractor_name(path: Path) -> str:
+    """Which reader and extractor version read the document, for the facts compare shows."""
+    from .extract.cache import EXTRACTOR_VERSION
+    from .extract.detect import detect
+
+    try:
+        kind = detect(path)
+    except Exception:  # the document was read a moment ago; this is a label only
+        kind = path.suffix.lstrip(".").lower() or "?"
+    return f"{kind} (udtræk {EXTRACTOR_VERSION})"
+
+
+def _extract(ws: Workspace, path: Path, kommune: str | None):
+    """The document's structure through the workspace's extraction cache."""
+    from .extract import extract_cached
+    from .extract.cache import CACHE_FOLDER
+
+    return extract_cached(path, ws.results / CACHE_FOLDER, kommune=kommune)
 
 
 @dataclass
@@ -116,7 +131,6 @@ def classify_documents(
     is reported in ``failed`` and never stops the others. ``on_document`` is called
     for each document that is (re)classified, not for unchanged ones."""
     from .corpus import sha256_file
-    from .extract import extract_path
 
     report = ClassifyReport()
     fp = fingerprint(ws, book)
@@ -135,7 +149,7 @@ def classify_documents(
             if on_document:  # only documents that need NLP work are announced
                 on_document(doc)
             try:
-                strategy = extract_path(path, kommune=doc.kommune)
+                strategy = _extract(ws, path, doc.kommune)
                 problem = _language_problem(strategy, force)
                 if problem is None:
                     rows = sentence_rows(strategy.sections, book, model.get().model)
@@ -151,7 +165,7 @@ def classify_documents(
                 continue
             store.put_document(
                 doc.doc_id, doc.kommune, doc.title, digest, fp, pipeline_id(), rows, dt.datetime.now().isoformat(timespec="seconds"),
-                strategy=strategy.to_json_dict(), extractor=extractor_name(strategy, path),
+                strategy=strategy.to_json_dict(), extractor=extractor_name(path),
             )
             report.classified.append(doc.doc_id)
     if model._trained is not None:
@@ -199,14 +213,12 @@ def classify_paths(
     ws: Workspace, paths: list[Path], book: cb.Codebook, kommune: str | None = None, force: bool = False, announce: Callable[[str], None] = _warn
 ) -> list[PathResult]:
     """Classify files outside the corpus (nothing is stored). One bad file never stops the others."""
-    from .extract import extract_path
-
     model = _LazyModel(ws, book, announce)
     results = []
     for path in paths:
         result = PathResult(Path(path))
         try:
-            strategy = extract_path(path, kommune=kommune)
+            strategy = _extract(ws, Path(path), kommune)
             result.skipped = _language_problem(strategy, force)
             if result.skipped is None:
                 rows = sentence_rows(strategy.sections, book, model.get().model)

@@ -259,7 +259,10 @@ def _strategy(store: Store, doc_id: str):
     from .extract.model import Strategy
 
     data = store.strategy(doc_id)
-    return Strategy.from_json_dict(data) if data else None
+    try:
+        return Strategy.from_dict(data) if data else None
+    except (KeyError, TypeError):  # stored by another version: compare shows the rest
+        return None
 
 
 def structure_rows(strategies: list) -> list[list[object]]:

@@ -1,27 +1,38 @@
 """Extraction: a document (PDF, web page, text) into a structured ``Strategy``.
 
-The foundation reads text and Markdown only, one section per paragraph block; the
-extraction issue deepens this (PDF, HTML, section kinds, vision/principles/themes)
-behind the same ``extract_path`` interface."""
+Reading (``detect`` by bytes; ``pdf``, ``html``, ``text`` into blocks), the structure
+(``structure``: sections with kinds and the items of vision/principles/themes; ``meta``:
+title, type, period, language) and the cache (``cache``: by content hash and version)."""
 
 from __future__ import annotations
 
+from .document import extract_path
 from .model import Item, Section, Strategy
-from .text import extract_path
 
-__all__ = ["Item", "Section", "Strategy", "extract_path", "extract_target"]
+__all__ = ["Item", "Section", "Strategy", "extract_cached", "extract_path", "extract_target"]
+
+
+def extract_cached(path, cache_dir, kommune: str | None = None) -> Strategy:
+    """``extract_path`` through the cache in ``cache_dir`` (see ``extract.cache``)."""
+    from .cache import extract_cached as cached
+
+    return cached(path, cache_dir, kommune=kommune)
 
 
 def extract_target(ws, target: str, kommune: str | None = None) -> Strategy:
-    """A path on disk, or else a kommune's newest document in the workspace's corpus."""
+    """A path on disk, or else a kommune's newest document in the workspace's corpus,
+    through the extraction cache in the workspace's results folder."""
     from pathlib import Path
 
+    from .cache import CACHE_FOLDER
+
+    cache = ws.results / CACHE_FOLDER
     path = Path(target)
     if path.exists():
-        return extract_path(path, kommune=kommune)
+        return extract_cached(path, cache, kommune=kommune)
     from ..compare import newest_document, resolve_kommuner
     from ..corpus import documents_for, load_manifest
 
     name = resolve_kommuner(ws, [target])[0]
     doc = newest_document(documents_for(load_manifest(ws.manifest_path), name))
-    return extract_path(doc.path(ws.corpus), kommune=doc.kommune)
+    return extract_cached(doc.path(ws.corpus), cache, kommune=doc.kommune)

@@ -5,6 +5,21 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 SECTION_KINDS = ("vision", "principles", "themes", "other")
+DOCUMENT_TYPES = ("strategi", "principper", "politik", "kommissorium", "handleplan", "anden")
+
+
+@dataclass
+class Block:
+    """One paragraph, heading or list item of a document, before the structure is found.
+
+    ``level``: 0 body text, 1 strongest heading ... 3 weakest (a short title-like line).
+    ``lead``: a bold run-in heading at the start of the paragraph, when the reader saw one."""
+
+    text: str
+    page: int | None = None
+    level: int = 0
+    bullet: bool = False
+    lead: str = ""
 
 
 @dataclass
@@ -40,22 +55,23 @@ class Strategy:
 
     def to_json_dict(self) -> dict:
         data = asdict(self)
+        data["sections"] = [{k: s[k] for k in ("kind", "title", "text", "page")} for s in data["sections"]]
         keys = ["kommune", "title", "period", "document_type", "language", "pages", "vision", "principles", "themes", "sections", "warnings"]
         return {k: data[k] for k in keys}
 
     @classmethod
-    def from_json_dict(cls, data: dict) -> Strategy:
-        """The inverse of ``to_json_dict`` (unknown keys are ignored)."""
+    def from_dict(cls, data: dict) -> Strategy:
+        """The inverse of ``asdict`` (the cache's format); raises KeyError/TypeError on a bad one."""
         return cls(
-            kommune=data.get("kommune"),
-            title=data.get("title", ""),
-            period=data.get("period", ""),
-            document_type=data.get("document_type", ""),
-            language=data.get("language", ""),
-            pages=data.get("pages"),
-            sections=[Section(**{k: v for k, v in s.items() if k in ("kind", "title", "text", "page")}) for s in data.get("sections", [])],
-            vision=list(data.get("vision", [])),
-            principles=[Item(i.get("title", ""), i.get("text", ""), i.get("page")) for i in data.get("principles", [])],
-            themes=[Item(i.get("title", ""), i.get("text", ""), i.get("page")) for i in data.get("themes", [])],
-            warnings=list(data.get("warnings", [])),
+            kommune=data["kommune"],
+            title=data["title"],
+            period=data["period"],
+            document_type=data["document_type"],
+            language=data["language"],
+            pages=data["pages"],
+            sections=[Section(**s) for s in data["sections"]],
+            vision=[str(v) for v in data["vision"]],
+            principles=[Item(**i) for i in data["principles"]],
+            themes=[Item(**i) for i in data["themes"]],
+            warnings=[str(w) for w in data["warnings"]],
         )

@@ -1,26 +1,49 @@
-"""PDF text with pypdfium2, page by page, keeping each paragraph's page number.
+"""PDF text with layout facts, page by page, with pypdfium2.
 
-First step of the extraction issue: plain text per page (no layout facts, headings or
-two-column order yet). pdfium marks a hyphen it broke a word at with U+FFFE (or U+0002)."""
+pdfium groups a page's characters into text runs ("rects"). One run is read with a
+handful of calls: its box, its text (the box's middle band, so a big heading's
+descenders do not pull in the next line), and the font size and weight of its first
+character. Runs on one baseline are joined into lines; lines are put in reading order
+(full-width lines split the page into bands; inside a band the left column is read
+before the right one); running headers, footers and page numbers are dropped; lines
+become paragraphs, and a paragraph's size and weight against the body text make it a
+heading. Pages are read one at a time: no character lists are kept.
+
+pdfplumber gives the same facts per character but is some 25 times slower on the real
+PDF (bench/bench_extract.py); it stays for tables and link annotations."""
 
 from __future__ import annotations
 
+import ctypes
 import re
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from .detect import DocumentError
-from .model import Section
+from .model import Block
 
 _SOFT_HYPHEN = re.compile("[\ufffe\x02]\\s*\n?")
-_PAGE_NUMBER = re.compile(r"^\s*(side\s+)?\d{1,3}\s*$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^\s*(side\s+)?\d{1,3}\s*(/\s*\d{1,3})?\s*$", re.IGNORECASE)
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
+_BULLET = re.compile(r"^\s*[•●▪■◦·‣–-]\s+")
+_TOC = re.compile(r"(\.\s?){4,}\s*\d{1,3}\s*$|…{2,}\s*\d{1,3}\s*$")
+_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+MARGIN = 0.07  # top and bottom share of the page where running headers and footers live
+
+
+def expand_ligatures(text: str) -> str:
+    for ligature, letters in _LIGATURES.items():
+        text = text.replace(ligature, letters)
+    return text
 
 
 def page_paragraphs(text: str) -> list[str]:
-    """A page's text as paragraphs: soft and hard line-end hyphens joined, lines folded."""
+    """A page's plain text as paragraphs: soft and hard line-end hyphens joined, lines folded."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SOFT_HYPHEN.sub("", text)
     text = re.sub(r"(\w)-\n(?=[a-zæøå])", r"\1", text)
-    text = text.replace("\ufb01", "fi").replace("\ufb02", "fl").replace("\ufb00", "ff")
+    text = expand_ligatures(text)
     paragraphs = []
     for block in re.split(r"\n\s*\n", text):
         lines = [line.strip() for line in block.split("\n") if line.strip() and not _PAGE_NUMBER.match(line)]
@@ -29,30 +52,358 @@ def page_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
-def read_pdf(path: Path) -> tuple[list[Section], int, list[str]]:
-    """Sections (one per paragraph, with its page), the page count and warnings."""
+def undouble(text: str) -> str:
+    """"VViissiioonn" (fake bold: every character drawn twice) back to "Vision"."""
+    letters = text.replace(" ", "")
+    if len(letters) >= 4 and all(letters[i] == letters[i + 1] for i in range(0, len(letters) - 1, 2)):
+        words = [w[::2] if len(w) % 2 == 0 else w for w in text.split(" ")]
+        return " ".join(words)
+    return text
+
+
+@dataclass
+class Line:
+    text: str
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    bold: bool
+    hyphen: bool = False  # ends in a hyphen pdfium marked as a line-break hyphen
+
+
+def _run_starts(textpage, boxes: list[tuple[float, float, float, float]]) -> list[int | None]:
+    """The index of each run's first character, or None where it cannot be trusted.
+
+    pdfium builds the runs in character order, so a run's text is the page text from its
+    first character to the next run's; a start that does not increase is not trusted."""
+    starts: list[int | None] = []
+    last = -1
+    for left, bottom, right, top in boxes:
+        index = textpage.get_index(left + min(0.5, (right - left) / 2), (bottom + top) / 2, 1, (top - bottom) / 2)
+        if index is None or index < 0 or index <= last:
+            starts.append(None)
+        else:
+            starts.append(index)
+            last = index
+    return starts
+
+
+def _segments(textpage, raw, full: str):
+    """(start, text, boxes) for each of pdfium's text lines (the page text between its
+    generated line breaks), with the boxes pdfium gives that character range. A line with
+    one box is one run; only lines with several need a position lookup per box."""
+    left, top, right, bottom = (ctypes.c_double() for _ in range(4))
+    start = 0
+    for segment in full.split("\r\n"):
+        if segment.strip():
+            count = raw.FPDFText_CountRects(textpage, start, len(segment))
+            boxes = []
+            for k in range(count):
+                raw.FPDFText_GetRect(textpage, k, left, top, right, bottom)
+                boxes.append((left.value, bottom.value, right.value, top.value))
+            yield start, segment, boxes
+        start += len(segment) + 2
+
+
+def _runs(textpage, raw) -> list[Line]:
+    """The page's text runs with their box, text, size and weight."""
+    full = textpage.get_text_range()
+    if len(full) != textpage.count_chars():
+        return _runs_by_box(textpage, raw)
+    pieces: list[tuple[int, str, tuple[float, float, float, float]]] = []
+    for start, segment, boxes in _segments(textpage, raw, full):
+        if len(boxes) == 1:
+            pieces.append((start, segment, boxes[0]))
+            continue
+        starts = [i for i in _run_starts(textpage, boxes)]
+        if any(i is None or not start <= i < start + len(segment) for i in starts):
+            pieces += [(-1, _box_text(textpage, box), box) for box in boxes]
+            continue
+        ends = [*starts[1:], start + len(segment)]
+        pieces += [(i, full[i:end], box) for i, end, box in zip(starts, ends, boxes, strict=True)]
+    return [run for piece in pieces if (run := _run(textpage, raw, *piece))]
+
+
+def _box_text(textpage, box: tuple[float, float, float, float]) -> str:
+    """A box's text, without its top third (a big heading's neighbours reach into it)."""
+    left, bottom, right, top = box
+    height = top - bottom
+    text = textpage.get_text_bounded(left, bottom + height * 0.1, right, top - height * 0.35)
+    return text if text.strip() else textpage.get_text_bounded(left, bottom, right, top)
+
+
+def _run(textpage, raw, index: int, text: str, box: tuple[float, float, float, float]) -> Line | None:
+    """One run with its font size (the first character's loose box) and weight."""
+    left, bottom, right, top = box
+    if not text.strip() and not text.startswith(("\x02", "\ufffe")):
+        return None
+    if index < 0:
+        found = textpage.get_index(left + min(0.5, (right - left) / 2), (bottom + top) / 2, 2, 2)
+        index = found if found is not None else -1
+    size, bold = top - bottom, False
+    if index >= 0:
+        loose = raw.FS_RECTF()
+        if raw.FPDFText_GetLooseCharBox(textpage, index, loose):
+            size = loose.top - loose.bottom
+        weight = raw.FPDFText_GetFontWeight(textpage, index)
+        if weight < 0:
+            name, flags = ctypes.create_string_buffer(64), ctypes.c_int()
+            raw.FPDFText_GetFontInfo(textpage, index, name, 64, ctypes.byref(flags))
+            bold = bool(_BOLD_NAME.search(name.value.decode("latin-1")))
+        else:
+            bold = weight >= 600
+    return Line(text.replace("\r", "").replace("\n", " "), 0, left, bottom, right, top, size, bold)
+
+
+def _runs_by_box(textpage, raw) -> list[Line]:
+    """Fallback when the page text and the character count disagree: text by box."""
+    boxes = [textpage.get_rect(i) for i in range(textpage.count_rects())]
+    return [run for box in boxes if (run := _run(textpage, raw, -1, _box_text(textpage, box), box))]
+
+
+def _join_runs(runs: list[Line]) -> list[Line]:
+    """Runs on one baseline and close together are one line; pdfium's hyphen marks end it."""
+    lines: list[Line] = []
+    for run in runs:
+        soft = run.text.strip() in ("\x02", "\ufffe", "-") and run.x1 - run.x0 < 4
+        last = lines[-1] if lines else None
+        if last is not None:
+            overlap = min(last.y1, run.y1) - max(last.y0, run.y0)
+            gap = run.x0 - last.x1
+            if soft and abs(run.x0 - last.x1) < 4 and run.y0 >= last.y0 - 2 and run.y1 <= last.y1 + 2:
+                last.hyphen = True
+                continue
+            if overlap > 0.5 * min(last.y1 - last.y0, run.y1 - run.y0) and -1 <= gap < 0.6 * max(last.size, 4):
+                last.text = last.text.rstrip() + (" " if gap > 0.15 * last.size or last.text.endswith(" ") or run.text.startswith(" ") else "") + run.text.lstrip()
+                last.x1, last.y0, last.y1 = run.x1, min(last.y0, run.y0), max(last.y1, run.y1)
+                continue
+        if soft:
+            continue
+        lines.append(run)
+    for line in lines:
+        text = line.text.strip()
+        if text.endswith(("\x02", "\ufffe")):
+            text, line.hyphen = text[:-1], True
+        line.text = re.sub(r"\s+", " ", expand_ligatures(text.replace("\ufffe", "").replace("\x02", "")))
+    return [line for line in lines if line.text]
+
+
+def _drop_doubles(lines: list[Line]) -> list[Line]:
+    """Fake bold drawn as the same text twice, a hair apart: keep one."""
+    kept: list[Line] = []
+    for line in lines:
+        line.text = undouble(line.text)
+        if any(k.text == line.text and abs(k.x0 - line.x0) < 3 and abs(k.y0 - line.y0) < 3 for k in kept[-6:]):
+            continue
+        kept.append(line)
+    return kept
+
+
+def reading_order(lines: list[Line], width: float) -> list[Line]:
+    """Top to bottom, with two columns read one after the other: a line that crosses the
+    middle of the page ends a band; inside a band the left column comes first."""
+    middle = width / 2
+    ordered: list[Line] = []
+    band: list[Line] = []
+
+    def columns(lines: list[Line]) -> list[Line]:
+        left = sorted((x for x in lines if x.x1 <= middle + 8), key=lambda x: -x.y1)
+        right = sorted((x for x in lines if x.x1 > middle + 8), key=lambda x: -x.y1)
+        if not left or not right:
+            return left + right
+        # a box under both columns (a callout, a caption) comes after both
+        height = 2 * max(x.y1 - x.y0 for x in lines)
+        right_bottom = min(x.y0 for x in right)
+        tail = [x for x in left if x.y1 < right_bottom - height]
+        left = [x for x in left if x not in tail]
+        left_bottom = min((x.y0 for x in left), default=right_bottom)
+        tail += [x for x in right if x.y1 < left_bottom - height]
+        right = [x for x in right if x not in tail]
+        if not tail or not (left or right):
+            return left + right + sorted(tail, key=lambda x: -x.y1)
+        return left + right + columns(tail)
+
+    def flush() -> None:
+        ordered.extend(columns(band))
+        band.clear()
+
+    for line in sorted(lines, key=lambda x: -x.y1):
+        if line.x0 < middle - 8 and line.x1 > middle + 8:
+            flush()
+            ordered.append(line)
+        else:
+            band.append(line)
+    flush()
+    return ordered
+
+
+def _paragraphs(lines: list[Line]) -> list[list[Line]]:
+    """Lines into paragraphs: a new one at a change of size or weight, a gap, a column
+    change or a bullet."""
+    paragraphs: list[list[Line]] = []
+    for line in lines:
+        last = paragraphs[-1][-1] if paragraphs else None
+        if last is not None:
+            height = max(last.y1 - last.y0, 1)
+            same_style = abs(line.size - last.size) < 0.12 * last.size and line.bold == last.bold
+            below = 0 <= last.y0 - line.y1 < 0.9 * height or (0 <= last.y0 - line.y0 < 1.9 * height)
+            aligned = abs(line.x0 - last.x0) < 0.6 * max(last.x1 - last.x0, 1) and line.x0 < last.x1
+            if same_style and below and aligned and not _BULLET.match(line.text):
+                paragraphs[-1].append(line)
+                continue
+        paragraphs.append([line])
+    return paragraphs
+
+
+def line_end_hyphen(text: str, following: str) -> bool:
+    """"digitali-" + "sering": a hyphen at a line end before a lowercase letter is a break
+    hyphen, unless it follows a capital or digit ("IT-", "EU-"), where it is part of a word."""
+    return bool(re.fullmatch(r"[a-zæøåéü]-", text[-2:])) and bool(re.match(r"[a-zæøå]", following))
+
+
+def paragraph_text(lines: list[Line]) -> str:
+    text = ""
+    for line in lines:
+        if not text:
+            text = line.text
+        elif text.endswith("\x00"):
+            text = text[:-1] + line.text
+        elif line_end_hyphen(text, line.text):
+            text = text[:-1] + line.text
+        else:
+            text = f"{text} {line.text}"
+        if line.hyphen:
+            text += "\x00"
+    return text.replace("\x00", "").strip()
+
+
+@dataclass
+class PageLines:
+    number: int
+    height: float
+    width: float
+    lines: list[Line]
+
+
+def read_pages(pdf, raw):
+    """Each page's lines in reading order (one page in memory at a time)."""
+    for number in range(len(pdf)):
+        page = pdf[number]
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        try:
+            lines = _drop_doubles(_join_runs(_runs(textpage, raw)))
+        finally:
+            textpage.close()
+            page.close()
+        for line in lines:
+            line.page = number + 1
+        yield PageLines(number + 1, height, width, reading_order(lines, width))
+
+
+def _margin_key(line: Line) -> str:
+    return re.sub(r"\d+", "#", line.text.lower()).strip()
+
+
+def heading_level(size: float, bold: bool, text: str, body: float) -> int:
+    words = len(text.split())
+    if words > 20 or text[-1:] in ".;," and words > 3:
+        return 0
+    ratio = size / body
+    if ratio >= 1.9:
+        return 1
+    if ratio >= 1.35:
+        return 2
+    if ratio >= 1.1 or (bold and words <= 14):
+        return 3
+    return 0
+
+
+@dataclass
+class _Para:
+    """A paragraph before its heading level is known (that needs the body size)."""
+
+    text: str
+    page: int
+    size: float
+    bold: bool
+    bullet: bool
+    margin: str | None = None  # the repeat key of a line in the top or bottom margin
+
+
+def page_paras(page: PageLines, sizes: Counter[float]) -> list[_Para]:
+    """One page's paragraphs; margin lines stay apart so repeated ones can be dropped."""
+    body, paras = [], []
+    for line in page.lines:
+        sizes[round(line.size, 1)] += len(line.text)
+        if line.y0 > page.height * (1 - MARGIN) or line.y1 < page.height * MARGIN:
+            if not _PAGE_NUMBER.match(line.text):
+                paras.append(_Para(line.text, page.number, line.size, line.bold, False, _margin_key(line)))
+        else:
+            body.append(line)
+    if sum(bool(_TOC.search(line.text)) for line in body) >= 3:
+        return []  # a table of contents repeats the headings with page numbers
+    for lines in _paragraphs(body):
+        text = paragraph_text(lines)
+        if not text or _PAGE_NUMBER.match(text):
+            continue
+        bullet = bool(_BULLET.match(text))
+        text = _BULLET.sub("", text) if bullet else text
+        paras.append(_Para(text, page.number, max(x.size for x in lines), all(x.bold for x in lines), bullet))
+    return paras
+
+
+def page_blocks(pages, count: int) -> list[Block]:
+    """Pages (streamed) into blocks: running headers/footers and page numbers dropped,
+    headings by size and weight against the body text's size."""
+    sizes: Counter[float] = Counter()
+    paras = [para for page in pages for para in page_paras(page, sizes)]
+    margins = Counter(p.margin for p in paras if p.margin)
+    repeated = {key for key, n in margins.items() if n >= max(3, count // 4)}
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    blocks = []
+    for para in paras:
+        if para.margin in repeated:
+            continue
+        level = 0 if para.bullet else heading_level(para.size, para.bold, para.text, body)
+        blocks.append(Block(para.text, para.page, level, para.bullet))
+    return blocks
+
+
+def open_pdf(path: Path):
     import pypdfium2
 
     try:
-        pdf = pypdfium2.PdfDocument(str(path))
+        return pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError as exc:
-        problem = "encrypted (needs a password)" if "password" in str(exc).lower() else f"damaged or not a PDF ({exc})"
+        if "password" in str(exc).lower():
+            problem = "encrypted (needs a password)"
+        elif re.search(rb"/Count\s+0\b", path.read_bytes()[-65536:]):
+            problem = "the PDF has no pages"  # pdfium refuses an empty page tree
+        else:
+            problem = f"damaged or not a PDF ({exc})"
         raise DocumentError(f"{path}: {problem}.") from exc
+
+
+def read_pdf(path: Path) -> tuple[list[Block], int, list[str]]:
+    """Blocks (with their page and heading level), the page count and warnings."""
+    import pypdfium2.raw as raw
+
+    pdf = open_pdf(path)
     try:
-        pages = len(pdf)
-        if pages == 0:
+        count = len(pdf)
+        if count == 0:
             raise DocumentError(f"{path}: the PDF has no pages.")
-        sections: list[Section] = []
-        for number in range(pages):
-            page = pdf[number]
-            textpage = page.get_textpage()
-            text = textpage.get_text_range()
-            textpage.close()
-            page.close()
-            sections += [Section("other", "", p, number + 1) for p in page_paragraphs(text)]
+        blocks = page_blocks(read_pages(pdf, raw), count)
     finally:
         pdf.close()
-    if not sections:
+    if not blocks:
         raise DocumentError(f"{path}: no text layer: needs OCR.")
-    warnings = [f"{path.name}: contains U+FFFD (characters the PDF's fonts do not map)"] if any("\ufffd" in s.text for s in sections) else []
-    return sections, pages, warnings
+    warnings = []
+    bad = sorted({b.page for b in blocks if "\ufffd" in b.text})
+    if bad:
+        warnings.append(f"{path.name}: contains U+FFFD (characters the PDF's fonts do not map) on page(s) {', '.join(map(str, bad))}")
+    return blocks, count, warnings

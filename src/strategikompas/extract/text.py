@@ -1,53 +1,140 @@
-"""Plain text and Markdown documents (the bundled seeds)."""
+"""Plain text and Markdown documents (the bundled seeds) into blocks.
+
+The seeds are text extracted from PDFs and web pages, with their noise: page numbers
+at the end of paragraphs, HTML tags, Markdown headings and bold, tables of contents,
+and (Horsens) a list of unrelated document titles in front of a "Transkript:" line."""
 
 from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
-from ..errors import InputError
-from .model import Section, Strategy
+from .model import Block
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
+_BULLET = re.compile(r"^\s*(?:[-*•·▪–]|\d{1,2}\))\s+(?=\S)")
+_LEAD = re.compile(r"^\s*(?:\*\*|__|<b>|<strong>)(?P<lead>[^*_<]{2,80}?)(?:\*\*|__|</b>|</strong>)\s*(?P<rest>\S.*)$", re.IGNORECASE)
+_TOC_LINE = re.compile(r"(\.{4,}|…{2,})\s*(s\.\s*)?\d*\s*$|\ts\.\s*\d+\s*$", re.IGNORECASE)
+_RULE = re.compile(r"^(-{3,}|\*{3,}|_{3,}|\|?[-:| ]+\|?)$")
+_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=[A-ZÆØÅa-zæøå])")
+# a page number left at the end of a paragraph ("... påvirkningen af KOMBIT 5"), but not
+# "Pejlemærke 1", "Figur 2" or "Fase 0" (a label with its number)
+_TRAILING_PAGE = re.compile(r"(?<=[\w.,:;)?!])\s+(\d{1,3})\s*$")
+_NUMBER_LABEL = re.compile(r"\b(pejlemærke|fokusområde|figur|tabel|fase|spor|tema|bilag|kapitel|side|punkt|nr|mål|princip|indsats|indsatsområde|version|trin|niveau|bind|del)\.?\s+\d{1,3}\s*$", re.IGNORECASE)
+# headings that the seeds glue to the start of the first paragraph ("Indledning Horsens Kommune står ...")
+_RUN_IN_HEADING = re.compile(r"^(Indledning|Forord|Baggrund|Resumé|Sammenfatning|Formål|Vision|Mission)\s+(?=[A-ZÆØÅ][a-zæøå])")
+
+
+_JOINERS = {"i", "og", "for", "til", "af", "med", "på", "om", "fra", "ved", "eller", "samt", "som", "at", "der", "den", "det", "de", "en", "et"}
 
 
 def clean_line(line: str) -> str:
     """Strip HTML tags and Markdown markers, unescape entities, fold white space."""
     line = html.unescape(_TAG.sub("", line))
     line = re.sub(r"^\s{0,3}#{1,6}\s+", "", line)
-    line = re.sub(r"(\*\*|__|\*|_)(\S.*?\S|\S)\1", r"\2", line)
+    line = re.sub(r"(\*\*\*|\*\*|__|\*|_)(\S.*?\S|\S)\1", r"\2", line)
+    line = line.replace("***", "").replace("**", "")
     return re.sub(r"\s+", " ", line).strip()
 
 
+def drop_front_matter(text: str) -> str:
+    """Drop a scraped page's list of related documents in front of the transcript."""
+    match = re.search(r"^\s*Transkript:?\s*$", text, re.MULTILINE)
+    if match and match.start() < len(text) // 2:
+        return text[match.end():]
+    return text
+
+
+def strip_page_number(text: str, words_needed: int = 4) -> str:
+    """Remove a page number left at the end of a paragraph."""
+    if len(text.split()) > words_needed and not _NUMBER_LABEL.search(text):
+        return _TRAILING_PAGE.sub("", text)
+    return text
+
+
+def is_title_like(text: str, max_words: int = 12) -> bool:
+    """A short line without closing punctuation that starts with a capital or a number."""
+    words = text.split()
+    if re.search(r"www\.|https?:|@|\b(telefon|tlf)\b", text, re.IGNORECASE):
+        return False  # a contact line
+    return (
+        0 < len(words) <= max_words
+        and words[-1].lower() not in _JOINERS
+        and len(text) <= 100
+        and not re.search(r"[.:;,!]$", text)
+        and bool(re.match(r"[A-ZÆØÅÉ0-9]", text))
+    )
+
+
+def paragraph_blocks(text: str) -> list[Block]:
+    """A blank-line separated paragraph (its lines joined) as one or more blocks."""
+    blocks: list[Block] = []
+    para: list[str] = []
+
+    def flush() -> None:
+        if para:
+            joined = strip_page_number(" ".join(para))
+            if joined and not re.fullmatch(r"(side\s+)?\d{1,3}", joined, re.IGNORECASE):
+                blocks.extend(body_blocks(joined))
+            para.clear()
+
+    for raw in text.split("\n"):
+        if _TOC_LINE.search(clean_line(raw)) or _RULE.match(raw.strip()):
+            continue
+        heading = _MD_HEADING.match(raw)
+        if heading:
+            flush()
+            title = clean_line(heading.group(2))
+            if title:
+                blocks.append(Block(title, level=min(len(heading.group(1)), 3)))
+            continue
+        if _BULLET.match(raw):
+            flush()
+            item = clean_line(_BULLET.sub("", raw, count=1))
+            if item:
+                blocks.append(Block(item, bullet=True))
+            continue
+        lead = _LEAD.match(raw)
+        if lead and not para:
+            rest = clean_line(lead.group("rest"))
+            lead_text = clean_line(lead.group("lead")).rstrip(":").strip()
+            if rest and lead_text:
+                blocks.append(Block(f"{lead_text}: {rest}", lead=lead_text))
+                continue
+        line = clean_line(raw)
+        if line:
+            if blocks and blocks[-1].bullet and not para and raw[:1].isspace():
+                blocks[-1].text += " " + line  # a bullet's continuation line
+            else:
+                para.append(line)
+    flush()
+    return blocks
+
+
+def body_blocks(text: str) -> list[Block]:
+    """A paragraph as blocks: a numbered or title-like short line is a heading, a
+    heading glued to the start of a paragraph is split off."""
+    glued = _RUN_IN_HEADING.match(text)
+    if glued and len(text.split()) > 12:
+        return [Block(glued.group(1), level=3), Block(text[glued.end():])]
+    number = _NUMBERED.match(text)
+    if number and is_title_like(text[number.end():], 10):
+        return [Block(text[number.end():].strip(), level=2)]
+    if is_title_like(text):
+        return [Block(text, level=3)]
+    return [Block(text)]
+
+
+def text_blocks(text: str) -> list[Block]:
+    """Plain text or Markdown as blocks (no page numbers: text has no pages)."""
+    text = drop_front_matter(text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n[ \t\u00a0]*\n", text):
+        blocks.extend(paragraph_blocks(chunk))
+    return blocks
+
+
 def paragraphs(text: str) -> list[str]:
-    """Blocks separated by blank lines, each folded into one line."""
-    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n"))
-    result = []
-    for block in blocks:
-        lines = [clean_line(x) for x in block.split("\n")]
-        lines = [x for x in lines if x and not re.fullmatch(r"-{3,}|\|?[-:| ]+\|?", x)]
-        if lines:
-            result.append(" ".join(lines))
-    return result
-
-
-def extract_path(path: Path, kommune: str | None = None) -> Strategy:
-    """Any supported document into a Strategy; the type comes from the bytes."""
-    from .detect import detect
-
-    path = Path(path)
-    if detect(path) == "pdf":
-        from .pdf import read_pdf
-
-        sections, pages, warnings = read_pdf(path)
-        return Strategy(kommune, sections[0].text[:200], "", "anden", "da", pages, sections, warnings=warnings)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text.") from exc
-    blocks = paragraphs(text)
-    title = blocks[0] if blocks else path.stem
-    sections = [Section(kind="other", title="", text=b) for b in blocks]
-    warnings = [] if blocks else [f"{path.name}: no text"]
-    return Strategy(kommune, title, "", "anden", "da", None, sections, warnings=warnings)
+    """The text of every block (kept for callers that want plain paragraphs)."""
+    return [b.text for b in text_blocks(text)]

@@ -1,0 +1,53 @@
+"""Extraction results cached by the document's content hash and the extractor's version.
+
+A second run on the same bytes reads one JSON file and does no PDF work; a changed file
+(another hash) or a new EXTRACTOR_VERSION misses. Entries are written atomically and
+only for documents that were read; an unreadable entry is rebuilt, never trusted."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from ..fileio import atomic_write_text
+from .model import Strategy
+
+# Bump when a change to extraction changes its output: every cached entry is then rebuilt.
+EXTRACTOR_VERSION = "3.1"
+CACHE_FOLDER = "extract-cache"
+
+
+def cache_path(cache_dir: Path, digest: str) -> Path:
+    return Path(cache_dir) / f"{digest}.json"
+
+
+def load_entry(path: Path, digest: str) -> Strategy | None:
+    """The cached Strategy, or None when missing, from another version, or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != EXTRACTOR_VERSION or data.get("sha256") != digest:
+            return None
+        return Strategy.from_dict(data["strategy"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def extract_cached(path: Path, cache_dir: Path, kommune: str | None = None) -> Strategy:
+    """``extract_path`` through the cache in ``cache_dir`` (created when missing)."""
+    from ..corpus import sha256_file
+    from .detect import detect
+    from .document import extract_path
+
+    path = Path(path)
+    detect(path)  # names a missing, empty, oversized or binary file before hashing it
+    digest = sha256_file(path)
+    entry = cache_path(cache_dir, digest)
+    cached = load_entry(entry, digest)
+    if cached is not None:
+        return replace(cached, kommune=kommune)
+    strategy = extract_path(path, kommune=kommune)
+    Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    record = {"version": EXTRACTOR_VERSION, "sha256": digest, "source": path.name, "strategy": asdict(strategy)}
+    atomic_write_text(entry, json.dumps(record, ensure_ascii=False))
+    return strategy

@@ -1,0 +1,65 @@
+"""``extract_path``: any supported document into a Strategy (the type from the bytes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .detect import DocumentError, detect
+from .meta import document_title, document_type, language, period
+from .model import Block, Strategy
+from .structure import outline
+
+
+def read_blocks(path: Path) -> tuple[list[Block], int | None, list[str]]:
+    """The document's blocks, its page count (PDF) and warnings."""
+    kind = detect(path)
+    if kind == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(path)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    if kind == "html":
+        from .html import html_blocks
+
+        return html_blocks(text, path), None, []
+    from .text import text_blocks
+
+    return text_blocks(text), None, []
+
+
+def build_strategy(blocks: list[Block], kommune: str | None, pages: int | None, warnings: list[str], name: str) -> Strategy:
+    title, used = document_title(blocks)
+    body = blocks[used:]
+    found = outline(body)
+    text = "\n".join(b.text for b in blocks)
+    lang = language(text)
+    if lang != "da":
+        warnings = [*warnings, f"{name}: the language looks like '{lang}', not Danish; classify skips it unless forced"]
+    if not found.sections:
+        warnings = [*warnings, f"{name}: no text"]
+    return Strategy(
+        kommune=kommune,
+        title=title or name,
+        period=period(title, body),
+        document_type=document_type(title, body),
+        language=lang,
+        pages=pages,
+        sections=found.sections,
+        vision=found.vision,
+        principles=found.principles,
+        themes=found.themes,
+        warnings=warnings,
+    )
+
+
+def extract_path(path: Path, kommune: str | None = None) -> Strategy:
+    """Any supported document into a Strategy. Raises DocumentError naming the file."""
+    path = Path(path)
+    blocks, pages, warnings = read_blocks(path)
+    if pages is None and not blocks and path.stat().st_size and detect(path) == "html":
+        raise DocumentError(f"{path}: the web page has no main text.")
+    return build_strategy(blocks, kommune, pages, warnings, path.name)

@@ -1,0 +1,65 @@
+"""Web pages: the main text (trafilatura drops navigation, cookie banners and footers;
+headings and list items are kept as Markdown) and the links to PDF files on the page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from .detect import DocumentError
+from .model import Block
+
+MIN_WORDS = 10
+
+
+def main_text(html: str) -> str:
+    """The page's main text as Markdown ("# heading", "- item"), or "" when it has none."""
+    import trafilatura
+
+    text = trafilatura.extract(
+        html,
+        output_format="markdown",
+        include_formatting=True,
+        include_tables=True,
+        include_links=False,
+        include_images=False,
+        include_comments=False,
+        favor_recall=True,
+    )
+    return text or ""
+
+
+def html_blocks(html: str, path: Path | None = None) -> list[Block]:
+    from .text import text_blocks
+
+    text = main_text(html)
+    if len(re.findall(r"\w+", text)) < MIN_WORDS:  # a menu item or two is not a main text
+        raise DocumentError(f"{path or 'web page'}: the web page has no main text.")
+    return text_blocks(text)
+
+
+def pdf_links(html: str, base_url: str) -> list[str]:
+    """Absolute links to PDF files on the page, in page order, without duplicates.
+
+    A link counts when its path ends in .pdf, or it is marked type="application/pdf"."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    base = root.xpath("string(//base/@href)") or base_url
+    base = urljoin(base_url, base)
+    links: list[str] = []
+    for anchor in root.iter("a", "link", "iframe", "embed", "object"):
+        href = anchor.get("href") or anchor.get("src") or anchor.get("data")
+        if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
+            continue
+        url = urljoin(base, href.strip())
+        if urlsplit(url).scheme not in ("http", "https", "file"):
+            continue
+        is_pdf = re.search(r"\.pdf$", urlsplit(url).path, re.IGNORECASE) or "pdf" in (anchor.get("type") or "").lower()
+        if is_pdf and url not in links:
+            links.append(url)
+    return links

@@ -1,0 +1,152 @@
+"""PDF layout: headings from font size and weight, two-column reading order, hyphens,
+running headers/footers, fake bold; generated with reportlab, and the real PDF in shared/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from strategikompas.extract import extract_path
+from strategikompas.extract.pdf import expand_ligatures, undouble
+
+from conftest import REAL_PDF, needs_shared
+
+LEFT = [
+    "Borgerne skal møde en digital kommune, der er let at",
+    "bruge. Vi udvikler selvbetjening sammen med borgerne,",
+    "og vi tester løsningerne, før de tages i brug. Digitali-",
+    "seringen skal gavne alle, også dem der har brug for hjælp.",
+]
+RIGHT = [
+    "Data er en fælles ressource. Vi deler data på tværs af",
+    "forvaltningerne, når loven tillader det, og vi passer på",
+    "borgernes oplysninger. Informationssikkerhed er et fælles",
+    "ansvar for alle ledere og medarbejdere i kommunen.",
+]
+
+
+def two_column_pdf(path: Path, pages: int = 3) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    width, height = A4
+    for number in range(1, pages + 1):
+        c.setFont("Helvetica", 8)
+        c.drawString(60, height - 30, "ODDER KOMMUNE DIGITALISERINGSSTRATEGI 2024-2027")  # running header
+        c.drawString(width - 80, 25, f"Side {number}")  # footer
+        if number == 1:
+            c.setFont("Helvetica-Bold", 24)
+            c.drawString(60, height - 90, "Digitaliseringsstrategi 2024-2027")
+            c.setFont("Helvetica-Bold", 16)
+            c.drawString(60, height - 140, "Vores fokusområder")
+        c.setFont("Helvetica-Bold", 12)
+        # the right column's heading is drawn first: the file's order is not the reading order
+        c.drawString(width / 2 + 15, height - 180, f"Data og sikkerhed {number}")
+        c.drawString(60, height - 180, f"Digital service {number}")
+        c.setFont("Helvetica", 8)
+        for i, line in enumerate(RIGHT):
+            c.drawString(width / 2 + 15, height - 200 - 11 * i, line)
+        for i, line in enumerate(LEFT):
+            c.drawString(60, height - 200 - 11 * i, line)
+        c.showPage()
+    c.save()
+    return path
+
+
+def test_two_columns_are_read_one_after_the_other(tmp_path):
+    s = extract_path(two_column_pdf(tmp_path / "to-kolonner.pdf"))
+    text = "\n".join(x.text for x in s.sections)
+    assert "hjælp." in text and text.index("også dem der har brug for hjælp") < text.index("Data er en fælles ressource")
+    assert "Borgerne skal møde en digital kommune, der er let at bruge." in text
+
+
+def test_headings_by_size_and_weight_make_themes_with_pages(tmp_path):
+    s = extract_path(two_column_pdf(tmp_path / "to-kolonner.pdf"))
+    assert s.title == "Digitaliseringsstrategi 2024-2027"
+    assert s.period == "2024-2027"
+    titles = [(t.title, t.page) for t in s.themes]
+    assert titles[:2] == [("Digital service 1", 1), ("Data og sikkerhed 1", 1)]
+    assert ("Data og sikkerhed 3", 3) in titles
+    assert s.themes[0].text.startswith("Borgerne skal møde")
+
+
+def test_line_end_hyphen_is_repaired(tmp_path):
+    s = extract_path(two_column_pdf(tmp_path / "to-kolonner.pdf", pages=1))
+    text = " ".join(x.text for x in s.sections)
+    assert "Digitaliseringen skal gavne alle" in text and "Digitali-" not in text
+
+
+def test_running_header_and_footer_are_removed(tmp_path):
+    s = extract_path(two_column_pdf(tmp_path / "to-kolonner.pdf", pages=4))
+    text = " ".join(x.text for x in s.sections) + s.title
+    assert "ODDER KOMMUNE DIGITALISERINGSSTRATEGI" not in text
+    assert "Side 2" not in text and "Side 4" not in text
+
+
+def test_fake_bold_doubled_text_is_kept_once(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "fed.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("Helvetica-Bold", 24)
+    c.drawString(72, 800, "Strategi 2030")
+    c.setFont("Helvetica", 18)
+    for dx in (0, 0.4):  # fake bold: the same heading drawn twice, a hair apart
+        c.drawString(72 + dx, 760, "Vision")
+    c.setFont("Helvetica", 10)
+    c.drawString(72, 730, "Vi vil være Danmarks mest digitale kommune i 2030.")
+    c.showPage()
+    c.save()
+    s = extract_path(path)
+    text = " ".join([s.title, *(x.text for x in s.sections), *(x.title for x in s.sections)])
+    assert text.count("Vision") + text.count("VViissiioonn") <= 1 or "VViissiioonn" not in text
+    assert "VViissiioonn" not in text and "Vision Vision" not in text
+    assert s.vision and "Danmarks mest digitale kommune" in s.vision[0]
+
+
+def test_undouble_and_ligatures():
+    assert undouble("VViissiioonn") == "Vision"
+    assert undouble("Vision") == "Vision" and undouble("Aaaa") == "Aaaa"
+    assert expand_ligatures("\ufb01re \ufb02ade e\ufb00ekt") == "fire flade effekt"
+
+
+def test_real_pdf_vision_and_four_fokusomraader_with_pages():
+    s = extract_path(needs_shared(REAL_PDF))
+    assert s.pages == 20 and s.period == "2026-2029" and s.document_type == "strategi" and s.language == "da"
+    assert s.vision[0] == "Sammen om digitale rammer og løsninger på fælles udfordringer"
+    assert [(t.title, t.page) for t in s.themes] == [
+        ("En brugervenlig digital offentlig sektor", 10),
+        ("En ansvarlig og værdiskabende anvendelse af ny teknologi", 12),
+        ("Et sammenhængende digitalt fundament", 14),
+        ("Et fælles samarbejde om øget digital suverænitet og digital udvikling i Europa", 18),
+    ]
+    vision_pages = {x.page for x in s.sections if x.kind == "vision"}
+    assert 7 in vision_pages
+
+
+def test_real_pdf_running_header_and_hyphens():
+    s = extract_path(needs_shared(REAL_PDF))
+    text = "\n".join(x.text for x in s.sections)
+    assert "DEN FÆLLESOFFENTLIGE DIGITALISERINGSSTRATEGI 2026-2029" not in text
+    assert "fællesoffentlige digitaliseringsstrategier tegnet de store linjer" in text
+    assert "\x02" not in text and "\ufffe" not in text and "virksom- heder" not in text
+    # page 9 lists the four areas in two columns; read in order 1, 2, 3, 4
+    page9 = next(x.text for x in s.sections if x.page == 9)
+    positions = [page9.index(f"FOKUSOMRÅDE {n}") for n in (1, 2, 3, 4)]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("bad", ["zero"])
+def test_zero_page_pdf_is_named(tmp_path, bad):
+    import pypdfium2
+
+    path = tmp_path / "tom.pdf"
+    pdf = pypdfium2.PdfDocument.new()
+    pdf.save(str(path))
+    pdf.close()
+    from strategikompas.extract.detect import DocumentError
+
+    with pytest.raises(DocumentError, match="tom.pdf: the PDF has no pages"):
+        extract_path(path)

@@ -1,0 +1,197 @@
+"""Sections, kinds and items on the bundled corpus, and type/period/language for every document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from strategikompas.extract import extract_path
+from strategikompas.extract.meta import language
+from strategikompas.extract.structure import kind_of, run_in_title, split_glued_headings
+from strategikompas.extract.text import text_blocks
+
+from conftest import ROOT
+
+CORPUS = ROOT / "corpus"
+
+
+def corpus_doc(slug: str):
+    path = next((CORPUS / slug).glob("*.txt"))
+    return extract_path(path, kommune=slug)
+
+
+def body_text(strategy) -> str:
+    return "\n".join(s.text for s in strategy.sections)
+
+
+def test_hjoerring_three_pejlemaerker_and_four_spor_from_lead_sentences():
+    s = corpus_doc("hjoerring")
+    assert s.vision == [
+        "Vi digitaliserer til gavn for borgere, erhverv og foreninger",
+        "Vi er godt rustet til den digitale udvikling",
+        "Vi udvikler digitale løsninger i samspil med omverdenen",
+    ]
+    leads = ["Vi prioriter digitalisering, der skaber værdi i praksis", "Vi styrker de digitale færdigheder",
+             "Vi udvikler og implementerer digitale løsninger", "Vi skaber en professionel og ensartet praksis"]
+    assert len(s.themes) == 4
+    for theme, lead in zip(s.themes, leads, strict=True):
+        assert theme.title.startswith(lead)
+        assert theme.text and not theme.text.startswith("Vi ")
+    # a multi-sentence paragraph starting with "Vi" stays inside the third spor
+    assert "Vi arbejder for sammenhængende digitalisering på sundhedsområdet" in s.themes[2].text
+    kinds = [(x.kind, x.title) for x in s.sections]
+    assert ("vision", "Strategiens tre pejlemærker") in kinds and ("themes", "Strategiens fire spor") in kinds
+    assert kinds[0] == ("other", "Forord")
+
+
+def test_horsens_five_maalsaetninger_numbered_in_running_text():
+    s = corpus_doc("horsens")
+    assert s.vision == [
+        "Helhedsorienteret, effektiv, brugervenlig og tidssvarende service overfor borgere og virksomheder",
+        "Effektivisering og økonomisk råderum",
+        "Digital Kommunikation",
+        "Samfundet Horsens Kommune er digitalt kompetent",
+        "Organisationen og medarbejderne i Horsens Kommune er digitalt kompetente",
+    ]
+    vision = [x for x in s.sections if x.kind == "vision"]
+    assert vision and vision[0].title == "Horsens Kommunes fem målsætninger for digitalisering"
+
+
+def test_horsens_related_documents_list_is_not_part_of_the_strategy():
+    s = corpus_doc("horsens")
+    text = body_text(s)
+    for title in ("Ikast-Brande Kommunes digitaliseringsstrategi", "Relaterede dokumenter", "Kanalstrategi 2.0. Aarhus Kommune", "Transkript"):
+        assert title not in text and title not in s.title
+    assert s.title == "Digitaliseringsstrategi 2011-2015"
+    assert "Horsens Kommune står overfor en række betydningsfulde udfordringer" in text
+
+
+def test_norddjurs_vision_and_twelve_fokusomraader_as_themes():
+    s = corpus_doc("norddjurs")
+    assert any("alle borgere/virksomheder, som kan betjene sig selv" in v for v in s.vision)
+    titles = [t.title for t in s.themes]
+    assert len(titles) == 12
+    assert titles[0] == "Fælles fundament for en ny strategi" and titles[-1] == "Digital sammenhæng for børn og unge"
+    assert "Borgerbetjening 3.0" in titles
+    assert s.themes[2].text == "- Data skal genbruges på tværs og dermed skabe sammenhæng og ny viden"
+    # the paragraph after the list closes it: it is not the twelfth theme's text
+    assert "Norddjurs Kommune vil i lokale" not in s.themes[-1].text
+    kinds = {x.title: x.kind for x in s.sections}
+    assert kinds["Vision"] == "vision" and kinds["Fokusområder"] == "themes" and kinds["Organisering"] == "other"
+
+
+def test_herning_is_a_kommissorium():
+    s = corpus_doc("herning")
+    assert s.document_type == "kommissorium"
+    assert s.title == "Kommissorium: Digitaliseringsstrategi 2021-2024"
+    assert "<b>" not in body_text(s) and "**" not in body_text(s)
+    assert "....." not in body_text(s), "the table of contents is dropped"
+
+
+@pytest.mark.parametrize("slug, period, doc_type", [
+    ("hjoerring", "2025-2030", "strategi"),
+    ("horsens", "2011-2015", "strategi"),
+    ("norddjurs", "2016-2020", "strategi"),
+    ("herning", "2021-2024", "kommissorium"),
+])
+def test_type_period_and_language_of_every_bundled_document(slug, period, doc_type):
+    s = corpus_doc(slug)
+    assert (s.period, s.document_type, s.language) == (period, doc_type, "da")
+    assert not s.warnings
+
+
+def test_every_paragraph_is_in_a_section():
+    """The classifier reads only sections: no paragraph of the body may be lost."""
+    for slug in ("hjoerring", "norddjurs", "horsens", "herning"):
+        s = corpus_doc(slug)
+        text = body_text(s)
+        titles = {x.title for x in s.sections}
+        path = next((CORPUS / slug).glob("*.txt"))
+        for block in split_glued_headings(text_blocks(path.read_text(encoding="utf-8"))):
+            if block.text not in s.title and block.text not in titles:
+                assert block.text in text, (slug, block.text[:60])
+        assert all(x.kind in ("vision", "principles", "themes", "other") for x in s.sections)
+
+
+def test_page_numbers_inside_paragraphs_are_removed():
+    s = corpus_doc("horsens")
+    text = body_text(s)
+    assert "påvirkningen af KOMBIT\n" in text + "\n" or "påvirkningen af KOMBIT 5" not in text
+    assert "KOMBIT 5" not in text and "oktober 2011 2" not in text
+    assert "\n\n4\n\n" not in text
+
+
+def test_page_number_labels_are_kept(tmp_path):
+    path = tmp_path / "s.txt"
+    path.write_text("Strategi 2024-2027\n\nVores pejlemærker\n\nPejlemærke 1\n\nDigitalt for alle\n\nVi vil nå alle borgere med digitale løsninger i 2027.\n", encoding="utf-8")
+    s = extract_path(path)
+    assert s.vision == ["Digitalt for alle"]
+    assert "Pejlemærke 1" in body_text(s)
+
+
+@pytest.mark.parametrize("heading, kind", [
+    ("Strategiens tre pejlemærker", "vision"),
+    ("2. Vision", "vision"),
+    ("Horsens Kommunes fem målsætninger for digitalisering", "vision"),
+    ("Digitale principper", "principles"),
+    ("Styringsprincipper", "principles"),
+    ("Strategiens fire spor", "themes"),
+    ("Fokusområder", "themes"),
+    ("DE FIRE FOKUSOMRÅDER", "themes"),
+    ("Handlingsspor", "themes"),
+    ("Én- og flerstrengt indhold af strategi for digitale indsatser", None),
+    ("Formål med digitaliseringsstrategi", None),
+    ("Forord", None),
+])
+def test_kind_from_heading_words(heading, kind):
+    assert kind_of(heading) == kind
+
+
+def test_run_in_title_stops_where_the_text_starts():
+    assert run_in_title("Effektivisering og økonomisk råderum Horsens Kommune vil med initiativerne investere") == (
+        "Effektivisering og økonomisk råderum", "Horsens Kommune vil med initiativerne investere")
+
+
+def test_principles_from_bold_run_in_headings_and_bullets(tmp_path):
+    path = tmp_path / "principper.md"
+    path.write_text(
+        "# Principper for digitalisering i Odder Kommune\n\n## Vores digitale principper\n\n"
+        "**Digitalt først:** Vi vælger den digitale løsning, når den skaber værdi.\n\n"
+        "**Data genbruges:** Borgerne skal kun oplyse det samme én gang.\n\n"
+        "## Temaer\n\n- Velfærdsteknologi: teknologi i ældreplejen\n- Datasikkerhed: beskyttelse af borgernes data\n\n"
+        "## Organisering\n\nDigitaliseringsenheden følger op hvert år.\n",
+        encoding="utf-8",
+    )
+    s = extract_path(path)
+    assert s.document_type == "principper"
+    assert [(p.title, p.text) for p in s.principles] == [
+        ("Digitalt først", "Vi vælger den digitale løsning, når den skaber værdi."),
+        ("Data genbruges", "Borgerne skal kun oplyse det samme én gang."),
+    ]
+    assert [t.title for t in s.themes] == ["Velfærdsteknologi", "Datasikkerhed"]
+    assert s.sections[-1].kind == "other" and "følger op" in s.sections[-1].text
+
+
+DANISH = "Kommunen vil styrke den digitale udvikling af velfærden, så borgerne får hjælp, når de har brug for det. Vi arbejder efter en plan, hvor data deles mellem forvaltningerne gennem fælles løsninger."
+NORWEGIAN = "Kommunen skal styrke den digitale utviklingen av tjenestene, slik at innbyggerne får hjelp når de trenger det. Vi jobber etter en plan der data deles mellom virksomhetene gjennom felles løsninger."
+SWEDISH = "Kommunen ska stärka den digitala utvecklingen av välfärden, så att invånarna får hjälp när de behöver det. Vi arbetar efter en plan där data delas mellan förvaltningarna genom gemensamma lösningar."
+ENGLISH = "The municipality will strengthen the digital development of its services, so that citizens get help when they need it."
+
+
+@pytest.mark.parametrize("text, lang", [(DANISH, "da"), (NORWEGIAN, "no"), (SWEDISH, "sv"), (ENGLISH, "en"), ("Digitalisering", "da")])
+def test_language_by_function_words(text, lang):
+    assert language(text) == lang
+
+
+def test_danish_corpus_is_never_called_norwegian():
+    for path in sorted(CORPUS.glob("*/*.txt")):
+        assert language(Path(path).read_text(encoding="utf-8")) == "da", path
+
+
+def test_a_norwegian_document_is_flagged(tmp_path):
+    path = tmp_path / "no.txt"
+    path.write_text("Digitaliseringsstrategi 2024-2028\n\n" + NORWEGIAN * 3, encoding="utf-8")
+    s = extract_path(path)
+    assert s.language == "no"
+    assert any("not Danish" in w for w in s.warnings)
