@@ -42,15 +42,15 @@ def test_classify_path_outside_corpus_prints_json_lines(classified_workspace: Pa
     result = runner.invoke(app, ["classify", str(doc), "--jsonl", "-", "-w", str(classified_workspace)])
     assert result.exit_code == 0, result.output
     rows = _jsonl(result.stdout)
-    assert len(rows) == 4  # the heading and three sentences
+    assert len(rows) == 3  # the heading is the document's title, not a sentence
     for row in rows:
         assert list(row) == RECORD_KEYS
         assert set(row["scores"]) == set(LABELS)
         assert all(0.0 <= s <= 1.0 for s in row["scores"].values())
         assert set(row["labels"]) <= set(LABELS)
         assert row["document"] == str(doc) and row["kommune"] is None
-    assert [r["sentence_no"] for r in rows] == [1, 2, 3, 4]
-    security, skills, technology = rows[1], rows[2], rows[3]
+    assert [r["sentence_no"] for r in rows] == [1, 2, 3]
+    security, skills, technology = rows
     assert "sikkerhed" in security["labels"] and "informationssikkerheden" in security["terms"]["sikkerhed"]
     assert "kompetencer" in skills["labels"]
     assert "teknologi" in technology["labels"]
@@ -259,3 +259,23 @@ def test_store_of_an_older_schema_is_started_over(tmp_path: Path):
                            strategy={"document_type": "strategi", "language": "da", "pages": 3})
         assert store.sentences("d")[0].lemmas == "en sætning"
         assert store.document("d")["document_type"] == "strategi"
+
+
+SWEDISH = """\
+Kommunens digitaliseringsstrategi ska göra det enklare för invånarna att använda e-tjänster.
+Vi ska arbeta med informationssäkerhet och skydda personuppgifter i alla system.
+Det är viktigt att medarbetarna får den kompetens som behövs för att använda ny teknik.
+"""
+
+
+def test_non_danish_document_is_skipped_unless_forced(classified_workspace: Path, runner, tmp_path: Path):
+    doc = tmp_path / "strategi-sv.txt"
+    doc.write_text(SWEDISH, encoding="utf-8")
+    result = runner.invoke(app, ["classify", str(doc), "--jsonl", "-", "-w", str(classified_workspace)])
+    assert result.exit_code == 0, result.output
+    assert "skipped" in result.output and str(doc) in result.output and "--force" in result.output
+    assert not [line for line in result.stdout.splitlines() if line.startswith("{")]
+    forced = runner.invoke(app, ["classify", str(doc), "--force", "--jsonl", "-", "-w", str(classified_workspace)])
+    assert forced.exit_code == 0, forced.output
+    rows = [json.loads(line) for line in forced.stdout.splitlines() if line.startswith("{")]
+    assert len(rows) == 3 and "skipped:" not in forced.output
