@@ -64,6 +64,7 @@ def test_fetch_table_summary_and_exit_0(runner, workspace_dir, server):
     assert "Odder" in result.output and "downloaded" in result.output
     assert "Ishøj" in result.output and "dead" in result.output
     assert "2 documents: 1 downloaded, 1 dead; 1 row(s) without a URL skipped" in result.output
+    assert "No URL: Assens" in result.output  # every row is accounted for by name
     again = fetch(runner, workspace_dir, *FAST, "odder")
     assert again.exit_code == 0 and "1 documents" not in again.output and "1 document: 1 downloaded" in again.output
 

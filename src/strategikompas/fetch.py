@@ -131,8 +131,7 @@ class FetchReport:
         parts = [f"{counts[s]} {s}" for s in STATUSES if counts[s]]
         line = f"{len(self.outcomes)} document{'s' if len(self.outcomes) != 1 else ''}: {', '.join(parts) or 'none'}"
         if self.without_url:
-            names = f" ({', '.join(r.kommune for r in self.without_url)})" if len(self.without_url) <= 5 else ""
-            line += f"; {len(self.without_url)} row(s) without a URL skipped{names} (fill them in with 'strategikompas linksamling import')"
+            line += f"; {len(self.without_url)} row(s) without a URL skipped (fill them in with 'strategikompas linksamling import')"
         return line
 
 

@@ -82,6 +82,8 @@ def fetch(
         note = o.error or (f"from {o.final_url}" if o.status == "moved" else f"capture of {o.archived_at}" if o.archived_at else "")
         table.add_row(o.row.kommune, f"[{style}]{o.status}[/{style}]", str(o.http_status or "-"), _size(o.bytes), o.file or "-", note)
     console.print(table)
+    if report.without_url:  # an account of every row, not only those with a URL
+        console.print(f"[dim]No URL: {', '.join(r.kommune for r in report.without_url)}[/dim]", highlight=False)
     console.print(report.summary_line(), highlight=False)
     if report.exit_code:
         raise typer.Exit(report.exit_code)
