@@ -279,3 +279,19 @@ def test_non_danish_document_is_skipped_unless_forced(classified_workspace: Path
     assert forced.exit_code == 0, forced.output
     rows = [json.loads(line) for line in forced.stdout.splitlines() if line.startswith("{")]
     assert len(rows) == 3 and "skipped:" not in forced.output
+
+
+def test_progress_is_told_how_many_documents_need_work(classified_workspace: Path):
+    from strategikompas.classify import classify_documents
+    from strategikompas.corpus import load_manifest
+
+    ws = open_workspace(classified_workspace)
+    book = codebook.load(ws.codebook_path)
+    docs = [d for d in load_manifest(ws.manifest_path) if d.slug in ("herning", "hjoerring")]
+    plans, steps = [], []
+    report = classify_documents(ws, docs, book, steps.append, on_plan=plans.append)
+    assert plans == [2] and [d.slug for d in steps] == [d.slug for d in docs] and len(report.classified) == 2
+    plans.clear()
+    steps.clear()
+    classify_documents(ws, docs, book, steps.append, on_plan=plans.append)
+    assert plans == [] and steps == []  # nothing to do: no bar at all

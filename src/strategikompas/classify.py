@@ -126,16 +126,19 @@ def classify_documents(
     on_document: Callable[[Document], None] | None = None,
     force: bool = False,
     announce: Callable[[str], None] = _warn,
+    on_plan: Callable[[int], None] | None = None,
 ) -> ClassifyReport:
     """Classify every document that is not current in the store. One bad document
-    is reported in ``failed`` and never stops the others. ``on_document`` is called
-    for each document that is (re)classified, not for unchanged ones."""
+    is reported in ``failed`` and never stops the others. ``on_plan`` is told how many
+    documents need work, then ``on_document`` is called for each of them (not for
+    unchanged ones): a progress bar's total and steps."""
     from .corpus import sha256_file
 
     report = ClassifyReport()
     fp = fingerprint(ws, book)
     model = _LazyModel(ws, book, announce)
     with Store(ws.results_dir() / ws.store_path.name) as store:
+        pending = []
         for doc in docs:
             path: Path = doc.path(ws.corpus)
             try:
@@ -145,7 +148,11 @@ def classify_documents(
                 continue
             if store.is_current(doc.doc_id, digest, fp):
                 report.unchanged.append(doc.doc_id)
-                continue
+            else:
+                pending.append((doc, path, digest))
+        if on_plan and pending:
+            on_plan(len(pending))
+        for doc, path, digest in pending:
             if on_document:  # only documents that need NLP work are announced
                 on_document(doc)
             try:
@@ -267,6 +274,7 @@ def run(
     rebuild: bool = False,
     on_document: Callable[[Document], None] | None = None,
     announce: Callable[[str], None] = _warn,
+    on_plan: Callable[[int], None] | None = None,
 ) -> ClassifyRun:
     """Classify kommuner of the corpus (all by default) and files given by path."""
     from .compare import newest_document, resolve_kommuner
@@ -283,7 +291,7 @@ def run(
             docs = [newest_document(documents_for(manifest, k)) for k in resolve_kommuner(ws, names)]
         else:
             docs = manifest
-    report = classify_documents(ws, docs, book, on_document, force=force, announce=announce)
+    report = classify_documents(ws, docs, book, on_document, force=force, announce=announce, on_plan=on_plan)
     path_results = classify_paths(ws, paths, book, kommune=kommune, force=force, announce=announce) if paths else []
     current = [d for d in docs if d.doc_id in report.classified or d.doc_id in report.unchanged]
     records = list(stored_records(ws, current)) if current else []

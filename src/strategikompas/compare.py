@@ -50,6 +50,7 @@ def compare(
     requested: list[str],
     book: cb.Codebook,
     on_document: Callable[[corpus.Document], None] | None = None,
+    on_plan: Callable[[int], None] | None = None,
 ) -> Comparison:
     if len(requested) < 2:
         raise InputError("compare needs at least two kommuner, for example: strategikompas compare hjoerring horsens")
@@ -58,7 +59,7 @@ def compare(
         raise InputError(f"The same kommune is named twice: {', '.join(requested)}")
     manifest = corpus.load_manifest(ws.manifest_path)
     docs = [newest_document(corpus.documents_for(manifest, k)) for k in kommuner]
-    report = classify_documents(ws, docs, book, on_document)
+    report = classify_documents(ws, docs, book, on_document, on_plan=on_plan)
     if report.failed:
         raise RunError("; ".join(report.failed.values()))
     fp = fingerprint(ws, book)
@@ -293,14 +294,16 @@ def classified_columns(ws: Workspace, book: cb.Codebook) -> Comparison:
     return Comparison([(label.id, label.name) for label in book.labels], columns)
 
 
-def compare_all(ws: Workspace, book: cb.Codebook, on_document: Callable[[corpus.Document], None] | None = None) -> Comparison:
+def compare_all(
+    ws: Workspace, book: cb.Codebook, on_document: Callable[[corpus.Document], None] | None = None, on_plan: Callable[[int], None] | None = None
+) -> Comparison:
     """Classify every document in the corpus that is not current, then the matrix of all."""
     manifest = corpus.load_manifest(ws.manifest_path)
     by_kommune: dict[str, list[corpus.Document]] = {}
     for d in manifest:
         by_kommune.setdefault(d.kommune, []).append(d)
     docs = [newest_document(ds) for ds in by_kommune.values()]
-    classify_documents(ws, docs, book, on_document)
+    classify_documents(ws, docs, book, on_document, on_plan=on_plan)
     result = classified_columns(ws, book)
     if not result.columns:
         raise RunError("No classified documents; run: strategikompas classify")

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import RunError
-from .main import CodebookOpt, CsvOpt, WorkspaceOpt, app, load_codebook, workspace
+from .main import CodebookOpt, CsvOpt, WorkspaceOpt, app, load_codebook, reading_progress, workspace
 
 console = Console(stderr=True)
 DialectOpt = Annotated[str, typer.Option("--dialect", help="CSV dialect: excel-dk (UTF-8 with BOM, semicolon, decimal comma) or standard.")]
@@ -51,10 +51,8 @@ def classify(
     ws = workspace(ws_path)
     _check_exports(dialect, csv, xlsx, json_, None if jsonl in (None, "-") else Path(jsonl))
     book = load_codebook(ws, codebook)
-    result = cl.run(
-        ws, targets or [], book, kommune=kommune, force=force, rebuild=rebuild,
-        on_document=lambda d: _announce(f"Reading {d.kommune}: {d.title}"), announce=_announce,
-    )
+    with reading_progress(console) as (plan, step):
+        result = cl.run(ws, targets or [], book, kommune=kommune, force=force, rebuild=rebuild, on_document=step, on_plan=plan, announce=_announce)
     if jsonl is not None:
         lines = "".join(json.dumps({k: r[k] for k in cl.RECORD_KEYS}, ensure_ascii=False) + "\n" for r in result.records)
         if jsonl == "-":

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import InputError
-from .main import CodebookOpt, CsvOpt, WorkspaceOpt, app, load_codebook, workspace
+from .main import CodebookOpt, CsvOpt, WorkspaceOpt, app, load_codebook, reading_progress, workspace
 
 console = Console()
 
@@ -63,9 +63,9 @@ def compare(
         raise InputError("--sort works with --all: strategikompas compare --all --sort data")
     if sort is not None and sort not in book.ids:
         raise InputError(f"Unknown focus area '{sort}'; use one of {', '.join(book.ids)}.")
-    progress = lambda d: console.print(f"[dim]Reading {d.kommune}: {d.title}[/dim]")  # noqa: E731
     if all_:
-        result = cmp.compare_all(ws, book, on_document=progress)
+        with reading_progress(console) as (plan, step):
+            result = cmp.compare_all(ws, book, on_document=step, on_plan=plan)
         long_t, wide_t = cmp.shares_table(result, sort)
         out = Table(title=f"Fokusområder: andel af sætninger ({len(result.columns)} kommuner)")
         out.add_column("Kommune", no_wrap=True, min_width=max(len(c.kommune) for c in result.columns))
@@ -76,7 +76,8 @@ def compare(
         console.print(out)
         tables = [wide_t, long_t]
     else:
-        result = cmp.compare(ws, kommuner or [], book, on_document=progress)
+        with reading_progress(console) as (plan, step):
+            result = cmp.compare(ws, kommuner or [], book, on_document=step, on_plan=plan)
         detail = cmp.details(ws, result)
         tables = _render(result, detail)
     for path, fmt in ((csv, "csv"), (xlsx, "xlsx"), (json_, "json")):
@@ -208,7 +209,8 @@ def report(
 
     ws = workspace(ws_path)
     book = load_codebook(ws, codebook)
-    cmp.compare_all(ws, book, on_document=lambda d: console.print(f"[dim]Reading {d.kommune}: {d.title}[/dim]"))
+    with reading_progress(console) as (plan, step):
+        cmp.compare_all(ws, book, on_document=step, on_plan=plan)
     path = write_report(ws, book, out)
     console.print(f"Wrote {path}")
 
@@ -231,7 +233,8 @@ def export_cmd(
     ws = workspace(ws_path)
     _check_exports(dialect, target)
     book = load_codebook(ws, codebook)
-    result = cmp.compare_all(ws, book, on_document=lambda d: console.print(f"[dim]Reading {d.kommune}: {d.title}[/dim]"))
+    with reading_progress(console) as (plan, step):
+        result = cmp.compare_all(ws, book, on_document=step, on_plan=plan)
     tables = [link_table(ws).export_table(), cmp.shares_table(result)[1], *cmp.tables(result, cmp.details(ws, result))]
     write_tables(target, tables, None, dialect)
     console.print(f"Wrote {target} ({len(tables)} tables, {len(result.columns)} kommuner)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -57,3 +58,26 @@ def load_codebook(ws, path: Path | None):
     from .. import codebook
 
     return codebook.load(path or ws.codebook_path)
+
+
+@contextmanager
+def reading_progress(console):
+    """A progress bar while documents are classified; yields (on_plan, on_document).
+
+    Each document also gets a "Reading ..." line, so a log without a terminal shows it."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("Klassificerer"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = None
+
+        def on_plan(total: int) -> None:
+            nonlocal task
+            task = progress.add_task("", total=total)
+
+        def on_document(doc) -> None:
+            progress.console.print(f"[dim]Reading {doc.kommune}: {doc.title}[/dim]", highlight=False)
+            if task is not None:
+                progress.update(task, advance=1, description=doc.kommune)
+
+        yield on_plan, on_document
