@@ -137,3 +137,10 @@ def test_shares_per_section_kind_and_their_export_table():
     assert table.columns == ["kommune", "afsnitstype", "fokusomraade", "navn", "andel", "saetninger"]
     assert table.rows[0] == ["Testby", "themes", "borger", "Borgeren i centrum", 1.0, 1]  # vision/principles/themes first
     assert ["Testby", "other", "data", "Data", 0.0, 2] in table.rows
+
+
+def test_distinctive_words_leave_out_the_kommuners_own_names():
+    rows = [row(1, "Horsens Kommune vil digitalisere Horsens", []), row(2, "Horsens satser på velfærdsteknologi", [])]
+    counts = cmp.word_counts(rows, frozenset({"horsens"}))
+    assert "horsens" not in counts and counts["velfærdsteknologi"] == 1
+    assert cmp.word_counts(rows)["horsens"] == 3

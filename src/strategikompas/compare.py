@@ -208,12 +208,14 @@ def shares_by_kind(rows: list, label_ids: list[str]) -> dict[str, tuple[int, dic
     return {kind: (len(rs), {lid: sum(lid in r.labels for r in rs) / len(rs) for lid in label_ids}) for kind, rs in groups.items()}
 
 
-def word_counts(rows: list) -> dict[str, int]:
-    """Counts of lemmas stored at classification (word forms for rows without them)."""
+def word_counts(rows: list, skip: frozenset[str] = frozenset()) -> dict[str, int]:
+    """Counts of lemmas stored at classification (word forms for rows without them),
+    without the words in ``skip`` (the compared kommuner's own names)."""
     counts: dict[str, int] = {}
     for r in rows:
         for w in words(getattr(r, "lemmas", "") or r.sentence):
-            counts[w] = counts.get(w, 0) + 1
+            if w not in skip:
+                counts[w] = counts.get(w, 0) + 1
     return counts
 
 
@@ -222,6 +224,8 @@ def details(ws: Workspace, result: Comparison, today=None) -> Detail:
     links = {r.kommune: r for r in linksamling.load(ws.linksamling_path)}
     manifest = {d.doc_id: d for d in corpus.load_manifest(ws.manifest_path)}
     facts, evidence, counts, by_kind = [], {lid: [] for lid, _ in result.labels}, [], []
+    # a kommune's own name ("horsens") is distinctive but says nothing about its strategy
+    own_names = frozenset(w for col in result.columns for w in words(col.kommune) + words(col.slug.replace("-", " ")))
     with Store(ws.store_path) as store:
         strategies = [_strategy(store, col.doc_id) for col in result.columns]
         for col in result.columns:
@@ -241,7 +245,7 @@ def details(ws: Workspace, result: Comparison, today=None) -> Detail:
             ))
             for lid, _ in result.labels:
                 evidence[lid].append(strongest_evidence(rows, lid))
-            counts.append(word_counts(rows))
+            counts.append(word_counts(rows, own_names))
             by_kind.append(shares_by_kind(rows, [lid for lid, _ in result.labels]))
     terms = []
     for i, c in enumerate(counts):

@@ -170,7 +170,7 @@ def _render(result, detail) -> list:
             page = f" (s. {ev.page})" if ev.page is not None else ""
             console.print(f"  {col.kommune}: »{_short(ev.sentence)}«{page}", markup=False, highlight=False)
 
-    terms = Table(title="Særlige ord (log-likelihood, ordformer uden stopord)")
+    terms = Table(title="Særlige ord (log-likelihood, lemmaer uden stopord og kommunenavne)")
     for col in result.columns:
         terms.add_column(col.kommune)
     depth = max((len(t) for t in detail.terms), default=0)
