@@ -150,3 +150,19 @@ def test_zero_page_pdf_is_named(tmp_path, bad):
 
     with pytest.raises(DocumentError, match="tom.pdf: the PDF has no pages"):
         extract_path(path)
+
+
+def test_extract_tree_shows_vision_themes_and_pages(runner, tmp_path):
+    from strategikompas.cli import app
+
+    pdf = two_column_pdf(tmp_path / "strategi.pdf", pages=2)
+    result = runner.invoke(app, ["extract", str(pdf), "--kommune", "Odder", "--workspace", str(tmp_path / "nope")])
+    assert result.exit_code == 2  # a missing workspace is a usage error, before any work
+    from strategikompas.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    result = runner.invoke(app, ["extract", str(pdf), "--kommune", "Odder", "--workspace", str(ws.root)])
+    assert result.exit_code == 0, result.output
+    assert "Temaer (4)" in result.output and "s. 1: Digital service 1" in result.output
+    assert "s. 2: Data og sikkerhed 2" in result.output
+    assert " ".join(result.output.split()).startswith("Digitaliseringsstrategi 2024-2027 (Odder, 2 sider, strategi, 2024-2027, sprog da)")

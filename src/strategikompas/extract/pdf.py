@@ -301,11 +301,12 @@ def read_pages(pdf, raw):
             page.close()
         for line in lines:
             line.page = number + 1
-        yield PageLines(number + 1, height, width, reading_order(lines, width))
-
-
-def _margin_key(line: Line) -> str:
-    return re.sub(r"\d+", "#", line.text.lower()).strip()
+        top = [x for x in lines if x.y0 > height * (1 - MARGIN)]
+        bottom = [x for x in lines if x.y1 < height * MARGIN and x not in top]
+        body = [x for x in lines if x not in top and x not in bottom]
+        # running headers and footers are not part of the columns
+        ordered = sorted(top, key=lambda x: (-x.y1, x.x0)) + reading_order(body, width) + sorted(bottom, key=lambda x: (-x.y1, x.x0))
+        yield PageLines(number + 1, height, width, ordered)
 
 
 def heading_level(size: float, bold: bool, text: str, body: float) -> int:
@@ -335,24 +336,26 @@ class _Para:
 
 
 def page_paras(page: PageLines, sizes: Counter[float]) -> list[_Para]:
-    """One page's paragraphs; margin lines stay apart so repeated ones can be dropped."""
-    body, paras = [], []
+    """One page's paragraphs; a paragraph wholly in the top or bottom margin gets a repeat
+    key, so a running header or footer can be dropped once it is seen on several pages."""
+    paras = []
+    lines = []
     for line in page.lines:
         sizes[round(line.size, 1)] += len(line.text)
-        if line.y0 > page.height * (1 - MARGIN) or line.y1 < page.height * MARGIN:
-            if not _PAGE_NUMBER.match(line.text):
-                paras.append(_Para(line.text, page.number, line.size, line.bold, False, _margin_key(line)))
-        else:
-            body.append(line)
-    if sum(bool(_TOC.search(line.text)) for line in body) >= 3:
+        margin = line.y0 > page.height * (1 - MARGIN) or line.y1 < page.height * MARGIN
+        if not (margin and _PAGE_NUMBER.match(line.text)):
+            lines.append(line)
+    if sum(bool(_TOC.search(line.text)) for line in lines) >= 3:
         return []  # a table of contents repeats the headings with page numbers
-    for lines in _paragraphs(body):
-        text = paragraph_text(lines)
+    for group in _paragraphs(lines):
+        text = paragraph_text(group)
         if not text or _PAGE_NUMBER.match(text):
             continue
+        margin = all(x.y0 > page.height * (1 - MARGIN) or x.y1 < page.height * MARGIN for x in group)
         bullet = bool(_BULLET.match(text))
         text = _BULLET.sub("", text) if bullet else text
-        paras.append(_Para(text, page.number, max(x.size for x in lines), all(x.bold for x in lines), bullet))
+        key = re.sub(r"\d+", "#", text.lower()).strip() if margin else None
+        paras.append(_Para(text, page.number, max(x.size for x in group), all(x.bold for x in group), bullet, key))
     return paras
 
 
@@ -362,7 +365,7 @@ def page_blocks(pages, count: int) -> list[Block]:
     sizes: Counter[float] = Counter()
     paras = [para for page in pages for para in page_paras(page, sizes)]
     margins = Counter(p.margin for p in paras if p.margin)
-    repeated = {key for key, n in margins.items() if n >= max(3, count // 4)}
+    repeated = {key for key, n in margins.items() if n >= max(2, count // 4)}
     body = sizes.most_common(1)[0][0] if sizes else 10.0
     blocks = []
     for para in paras:
