@@ -122,7 +122,9 @@ def body_blocks(text: str) -> list[Block]:
     if number and is_title_like(text[number.end():], 10):
         return [Block(text[number.end():].strip(), level=2)]
     if is_title_like(text):
-        return [Block(text, level=3)]
+        letters = re.sub(r"[^A-Za-zÆØÅæøå]", "", text)
+        shouting = len(letters) >= 4 and letters.isupper()  # "EN DEL AF ANDRE STRATEGIER": a section heading
+        return [Block(text, level=2 if shouting else 3)]
     return [Block(text)]
 
 
