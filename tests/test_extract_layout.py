@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from strategikompas.extract import extract_path
-from strategikompas.extract.pdf import expand_ligatures, undouble
+from strategikompas.extract.model import Block
+from strategikompas.extract.pdf import expand_ligatures, replacement_warnings, undouble
 
 from conftest import REAL_PDF, needs_shared
 
@@ -166,3 +167,9 @@ def test_extract_tree_shows_vision_themes_and_pages(runner, tmp_path):
     assert "Temaer (4)" in result.output and "s. 1: Digital service 1" in result.output
     assert "s. 2: Data og sikkerhed 2" in result.output
     assert " ".join(result.output.split()).startswith("Digitaliseringsstrategi 2024-2027 (Odder, 2 sider, strategi, 2024-2027, sprog da)")
+
+
+def test_replacement_character_is_flagged_with_its_pages():
+    blocks = [Block("Digitalisering", 1), Block("Bedre \ufffdkonomi", 3), Block("Vi \ufffdnsker", 5), Block("Ok", 6)]
+    assert replacement_warnings(blocks, "x.pdf") == ["x.pdf: contains U+FFFD (characters the PDF's fonts do not map to text) on page(s) 3, 5"]
+    assert replacement_warnings(blocks[:1], "x.pdf") == []

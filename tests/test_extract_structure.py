@@ -209,3 +209,11 @@ def test_table_of_contents_is_not_a_section(tmp_path):
     s = extract_path(path)
     assert [(x.kind, x.title) for x in s.sections] == [("vision", "Vision"), ("themes", "Temaer")]
     assert s.vision == ["Vi vil være en digital kommune."] and [t.title for t in s.themes] == ["Data", "Service"]
+
+
+def test_windows_1252_text_is_read_not_refused(tmp_path):
+    path = tmp_path / "aarhus.txt"
+    path.write_bytes("Digitaliseringsstrategi for Århus 2020-2024\n\nVision\n\nVi vil være en digital kommune for alle borgere.\n".encode("cp1252"))
+    s = extract_path(path)
+    assert s.title == "Digitaliseringsstrategi for Århus 2020-2024"
+    assert s.vision == ["Vi vil være en digital kommune for alle borgere."]

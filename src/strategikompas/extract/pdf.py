@@ -405,8 +405,12 @@ def read_pdf(path: Path) -> tuple[list[Block], int, list[str]]:
         pdf.close()
     if not blocks:
         raise DocumentError(f"{path}: no text layer: needs OCR.")
-    warnings = []
-    bad = sorted({b.page for b in blocks if "\ufffd" in b.text})
-    if bad:
-        warnings.append(f"{path.name}: contains U+FFFD (characters the PDF's fonts do not map) on page(s) {', '.join(map(str, bad))}")
-    return blocks, count, warnings
+    return blocks, count, replacement_warnings(blocks, path.name)
+
+
+def replacement_warnings(blocks: list[Block], name: str) -> list[str]:
+    """U+FFFD means the PDF's fonts do not map some glyphs to text: say where."""
+    bad = sorted({b.page for b in blocks if "\ufffd" in b.text and b.page is not None})
+    if not bad:
+        return []
+    return [f"{name}: contains U+FFFD (characters the PDF's fonts do not map to text) on page(s) {', '.join(map(str, bad))}"]
