@@ -140,3 +140,10 @@ def text_blocks(text: str) -> list[Block]:
 def paragraphs(text: str) -> list[str]:
     """The text of every block (kept for callers that want plain paragraphs)."""
     return [b.text for b in text_blocks(text)]
+
+
+def extract_path(path, kommune=None):
+    """Kept for callers of the foundation's ``text.extract_path``; see ``extract.document``."""
+    from .document import extract_path as extract
+
+    return extract(path, kommune=kommune)
