@@ -173,3 +173,30 @@ def test_replacement_character_is_flagged_with_its_pages():
     blocks = [Block("Digitalisering", 1), Block("Bedre \ufffdkonomi", 3), Block("Vi \ufffdnsker", 5), Block("Ok", 6)]
     assert replacement_warnings(blocks, "x.pdf") == ["x.pdf: contains U+FFFD (characters the PDF's fonts do not map to text) on page(s) 3, 5"]
     assert replacement_warnings(blocks[:1], "x.pdf") == []
+
+
+def test_bold_run_in_headings_in_a_pdf_are_principles(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "principper.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("Helvetica-Bold", 22)
+    c.drawString(72, 780, "Principper for digitalisering 2025-2028")
+    c.setFont("Helvetica-Bold", 15)
+    c.drawString(72, 740, "Vores digitale principper")
+    y = 710
+    for lead, text in [("Digitalt først:", "vi vælger den digitale løsning, når den skaber værdi."),
+                       ("Data genbruges:", "borgerne oplyser kun det samme én gang.")]:
+        c.setFont("Helvetica-Bold", 10)
+        c.drawString(72, y, lead)
+        c.setFont("Helvetica", 10)
+        c.drawString(72 + c.stringWidth(lead + " ", "Helvetica-Bold", 10), y, text)
+        y -= 30
+    c.showPage()
+    c.save()
+    s = extract_path(path)
+    assert s.document_type == "principper"
+    assert [(p.title, p.text) for p in s.principles] == [
+        ("Digitalt først", "vi vælger den digitale løsning, når den skaber værdi."),
+        ("Data genbruges", "borgerne oplyser kun det samme én gang."),
+    ]

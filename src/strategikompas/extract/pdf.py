@@ -72,6 +72,7 @@ class Line:
     size: float
     bold: bool
     hyphen: bool = False  # ends in a hyphen pdfium marked as a line-break hyphen
+    lead: str = ""  # a bold run-in heading that opens the line ("Digitalt først: Vi ...")
 
 
 def _run_starts(textpage, boxes: list[tuple[float, float, float, float]]) -> list[int | None]:
@@ -148,13 +149,11 @@ def _run(textpage, raw, index: int, text: str, box: tuple[float, float, float, f
         loose = raw.FS_RECTF()
         if raw.FPDFText_GetLooseCharBox(textpage, index, loose):
             size = loose.top - loose.bottom
-        weight = raw.FPDFText_GetFontWeight(textpage, index)
-        if weight < 0:
+        bold = raw.FPDFText_GetFontWeight(textpage, index) >= 600
+        if not bold:  # the standard fonts report no weight: their name says it ("Helvetica-Bold")
             name, flags = ctypes.create_string_buffer(64), ctypes.c_int()
             raw.FPDFText_GetFontInfo(textpage, index, name, 64, ctypes.byref(flags))
-            bold = bool(_BOLD_NAME.search(name.value.decode("latin-1")))
-        else:
-            bold = weight >= 600
+            bold = bool(_BOLD_NAME.search(name.value.decode("latin-1")) or flags.value & 0x40000)
     return Line(text.replace("\r", "").replace("\n", " "), 0, left, bottom, right, top, size, bold)
 
 
@@ -177,6 +176,8 @@ def _join_runs(runs: list[Line]) -> list[Line]:
                 last.hyphen = True
                 continue
             if overlap > 0.5 * min(last.y1 - last.y0, run.y1 - run.y0) and -1 <= gap < 0.6 * max(last.size, 4):
+                if last.bold and not run.bold and not last.lead:
+                    last.lead, last.bold = last.text.strip(), False
                 last.text = last.text.rstrip() + (" " if gap > 0.15 * last.size or last.text.endswith(" ") or run.text.startswith(" ") else "") + run.text.lstrip()
                 last.x1, last.y0, last.y1 = run.x1, min(last.y0, run.y0), max(last.y1, run.y1)
                 continue
@@ -333,6 +334,7 @@ class _Para:
     bold: bool
     bullet: bool
     margin: str | None = None  # the repeat key of a line in the top or bottom margin
+    lead: str = ""
 
 
 def page_paras(page: PageLines, sizes: Counter[float]) -> list[_Para]:
@@ -355,7 +357,8 @@ def page_paras(page: PageLines, sizes: Counter[float]) -> list[_Para]:
         bullet = bool(_BULLET.match(text))
         text = _BULLET.sub("", text) if bullet else text
         key = re.sub(r"\d+", "#", text.lower()).strip() if margin else None
-        paras.append(_Para(text, page.number, max(x.size for x in group), all(x.bold for x in group), bullet, key))
+        lead = group[0].lead.rstrip(" :.–-") if len(group[0].lead.split()) <= 10 and text.startswith(group[0].lead) else ""
+        paras.append(_Para(text, page.number, max(x.size for x in group), all(x.bold for x in group), bullet, key, lead))
     return paras
 
 
@@ -372,7 +375,7 @@ def page_blocks(pages, count: int) -> list[Block]:
         if para.margin in repeated:
             continue
         level = 0 if para.bullet else heading_level(para.size, para.bold, para.text, body)
-        blocks.append(Block(para.text, para.page, level, para.bullet))
+        blocks.append(Block(para.text, para.page, level, para.bullet, para.lead if not level else ""))
     return blocks
 
 
