@@ -94,3 +94,11 @@ def test_extract_command_uses_the_workspace_cache(runner, workspace_dir):
     assert len(json.loads(result.output)["themes"]) == 12
     folder = open_workspace(workspace_dir).results / extract_cache.CACHE_FOLDER
     assert len(entries(folder)) == 1
+
+
+def test_unwritable_cache_folder_still_extracts(tmp_path):
+    doc = tmp_path / "s.txt"
+    doc.write_text("Strategi 2024-2027\n\nVision\n\nVi vil være digitale.\n", encoding="utf-8")
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    assert extract_cached(doc, blocked / "cache").vision == ["Vi vil være digitale."]

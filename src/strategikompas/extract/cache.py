@@ -12,6 +12,7 @@ import json
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from ..errors import InputError
 from ..fileio import atomic_write_text
 from .model import Strategy
 
@@ -63,7 +64,10 @@ def extract_cached(path: Path, cache_dir: Path, kommune: str | None = None) -> S
     if cached is not None:
         return replace(cached, kommune=kommune)
     strategy = extract_path(path, kommune=kommune)
-    Path(cache_dir).mkdir(parents=True, exist_ok=True)
     record = {"version": version(), "sha256": digest, "source": path.name, "strategy": asdict(strategy)}
-    atomic_write_text(entry, json.dumps(record, ensure_ascii=False))
+    try:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        atomic_write_text(entry, json.dumps(record, ensure_ascii=False))
+    except (OSError, InputError):
+        pass  # the cache only saves time: a folder that cannot be written costs a re-extraction
     return strategy
