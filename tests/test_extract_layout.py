@@ -9,7 +9,13 @@ import pytest
 
 from strategikompas.extract import extract_path
 from strategikompas.extract.model import Block
-from strategikompas.extract.pdf import expand_ligatures, replacement_warnings, undouble
+from strategikompas.extract.pdf import (
+    Line,
+    expand_ligatures,
+    paragraph_text,
+    replacement_warnings,
+    undouble,
+)
 
 from conftest import REAL_PDF, needs_shared
 
@@ -200,3 +206,12 @@ def test_bold_run_in_headings_in_a_pdf_are_principles(tmp_path):
         ("Digitalt først", "vi vælger den digitale løsning, når den skaber værdi."),
         ("Data genbruges", "borgerne oplyser kun det samme én gang."),
     ]
+
+
+def test_line_end_hyphen_after_an_abbreviation_is_kept():
+    def lines(*texts):
+        return [Line(t, 1, 0, 0, 100, 10, 10, False) for t in texts]
+
+    assert paragraph_text(lines("vi styrker digitali-", "seringen af", "it-", "systemerne og IT-", "Sikkerhed")) == (
+        "vi styrker digitaliseringen af it-systemerne og IT- Sikkerhed"
+    )

@@ -265,6 +265,10 @@ def line_end_hyphen(text: str, following: str) -> bool:
     return bool(re.fullmatch(r"[a-zæøåéü]-", text[-2:])) and bool(re.match(r"[a-zæøå]", following))
 
 
+# abbreviations Danish joins to a word with a hyphen: "it-\nsystemer" stays "it-systemer"
+_HYPHEN_PREFIXES = {"it", "ikt", "e", "sms", "pc", "tv", "cpr", "cvr", "gis", "hr", "ai"}
+
+
 def paragraph_text(lines: list[Line]) -> str:
     text = ""
     for line in lines:
@@ -273,7 +277,9 @@ def paragraph_text(lines: list[Line]) -> str:
         elif text.endswith("\x00"):
             text = text[:-1] + line.text
         elif line_end_hyphen(text, line.text):
-            text = text[:-1] + line.text
+            prefix = re.search(r"(\w+)-$", text)
+            keep = prefix is not None and prefix.group(1).lower() in _HYPHEN_PREFIXES
+            text = (text if keep else text[:-1]) + line.text
         else:
             text = f"{text} {line.text}"
         if line.hyphen:
