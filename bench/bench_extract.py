@@ -97,6 +97,40 @@ def plumber(path: Path) -> None:
             page.flush_cache()
 
 
+# Phrases of the real PDF that cross a line break, a soft hyphen, a kerning gap or a column:
+# how many each engine's text contains (whitespace folded) is its text quality here.
+PHRASES = [
+    "fællesoffentlige digitaliseringsstrategier tegnet de store linjer",  # "fælles-" + line break
+    "digitaliseringen af den offentlige sektor",  # "digita" "liseringen": a kerning gap
+    "sektor for borgere og virksomheder, lettet byrder",  # "virksom-" soft hyphen
+    "Vi vil sikre en sammenhængende, brugervenlig og inkluderende digital offentlig sektor",  # page 9, left column
+    "Et fælles samarbejde om øget digital suverænitet og digital udvikling i Europa",  # a heading over three lines
+]
+HEADER = "DEN FÆLLESOFFENTLIGE DIGITALISERINGSSTRATEGI 2026-2029"
+
+
+def texts(path: Path) -> dict[str, str]:
+    import pdfplumber
+    import pypdfium2
+
+    from strategikompas.extract.pdf import read_pdf
+
+    pdf = pypdfium2.PdfDocument(str(path))
+    raw_text = " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    with pdfplumber.open(str(path)) as doc:
+        plumber_text = " ".join(page.extract_text() or "" for page in doc.pages)
+    ours_text = " ".join(b.text for b in read_pdf(path)[0])
+    return {"raw pypdfium2": raw_text, "ours": ours_text, "pdfplumber": plumber_text}
+
+
+def quality(path: Path) -> None:
+    print(f"text quality on the real PDF: of {len(PHRASES)} phrases across breaks/columns found, running header lines left")
+    for engine, text in texts(path).items():
+        folded = " ".join(text.split())
+        found = sum(phrase in folded for phrase in PHRASES)
+        print(f"  {engine:14} {found}/{len(PHRASES)} phrases, {folded.count(HEADER)} header lines, {folded.count(chr(0xFFFE)) + folded.count(chr(2))} hyphen marks left")
+
+
 def peak_memory(path: Path) -> int:
     from strategikompas.extract.pdf import read_pdf
 
@@ -124,6 +158,8 @@ def main() -> None:
             p = rate(plumber, path, pages) if pages <= 20 else None  # pdfplumber on 100 pages takes too long to repeat
             plumber_cells = f"{p:11.1f} {p / r:11.3f}" if p else f"{'-':>11} {'-':>11}"
             print(f"{name:26} {pages:5d} {r:9.1f} {o:9.1f} {o / r:9.2f} {s / r:11.2f} {plumber_cells}")
+        if REAL.is_file():
+            quality(REAL)
         small, big = peak_memory(files[-2][1]), peak_memory(files[-1][1])
         print(f"peak Python memory of read_pdf: 10 pages {small / 1e6:.2f} MB, 100 pages {big / 1e6:.2f} MB (ratio {big / small:.1f} for 10x the pages)")
 

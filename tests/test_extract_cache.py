@@ -16,6 +16,16 @@ def entries(folder):
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
+def cached_once(tmp_path):
+    """A small text document extracted once through the cache: (document, cache, its entry)."""
+    doc = tmp_path / "s.txt"
+    doc.write_text("Strategi 2024-2027\n\nVision\n\nVi vil være digitale.\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    extract_cached(doc, cache)
+    [name] = entries(cache)
+    return doc, cache, cache / name
+
+
 def test_second_run_reads_the_cache_not_the_pdf(tmp_path):
     pdf = two_column_pdf(tmp_path / "strategi.pdf", pages=2)
     cache = tmp_path / "cache"
@@ -43,31 +53,23 @@ def test_changed_file_misses(tmp_path):
 
 
 def test_new_extractor_version_invalidates(tmp_path, monkeypatch):
-    doc = tmp_path / "s.txt"
-    doc.write_text("Strategi 2024-2027\n\nVision\n\nVi vil være digitale.\n", encoding="utf-8")
-    cache = tmp_path / "cache"
-    extract_cached(doc, cache)
-    [name] = entries(cache)
-    data = json.loads((cache / name).read_text(encoding="utf-8"))
+    doc, cache, entry = cached_once(tmp_path)
+    data = json.loads(entry.read_text(encoding="utf-8"))
     data["strategy"]["title"] = "Gammel version"
-    (cache / name).write_text(json.dumps(data), encoding="utf-8")
+    entry.write_text(json.dumps(data), encoding="utf-8")
     assert extract_cached(doc, cache).title == "Gammel version"
     monkeypatch.setattr(extract_cache, "EXTRACTOR_VERSION", extract_cache.EXTRACTOR_VERSION + "-next")
     assert extract_cached(doc, cache).title == "Strategi 2024-2027"
-    assert json.loads((cache / name).read_text(encoding="utf-8"))["version"].endswith("-next")
+    assert json.loads(entry.read_text(encoding="utf-8"))["version"].startswith(extract_cache.EXTRACTOR_VERSION)
+    assert "-next+" in extract_cache.version()
 
 
 @pytest.mark.parametrize("garbage", ['{"version": "', "[]", '{"version": "VERSION", "sha256": "SHA", "strategy": {"title": 1}}'])
 def test_corrupt_cache_entry_is_rebuilt_not_crashed(tmp_path, garbage):
-    doc = tmp_path / "s.txt"
-    doc.write_text("Strategi 2024-2027\n\nVision\n\nVi vil være digitale.\n", encoding="utf-8")
-    cache = tmp_path / "cache"
-    extract_cached(doc, cache)
-    [name] = entries(cache)
-    digest = name.removesuffix(".json")
-    (cache / name).write_text(garbage.replace("VERSION", extract_cache.EXTRACTOR_VERSION).replace("SHA", digest), encoding="utf-8")
+    doc, cache, entry = cached_once(tmp_path)
+    entry.write_text(garbage.replace("VERSION", extract_cache.version()).replace("SHA", entry.stem), encoding="utf-8")
     assert extract_cached(doc, cache).vision == ["Vi vil være digitale."]
-    assert json.loads((cache / name).read_text(encoding="utf-8"))["strategy"]["vision"] == ["Vi vil være digitale."]
+    assert json.loads(entry.read_text(encoding="utf-8"))["strategy"]["vision"] == ["Vi vil være digitale."]
 
 
 def test_bad_document_leaves_nothing_in_the_cache(tmp_path):
@@ -92,3 +94,11 @@ def test_extract_command_uses_the_workspace_cache(runner, workspace_dir):
     assert len(json.loads(result.output)["themes"]) == 12
     folder = open_workspace(workspace_dir).results / extract_cache.CACHE_FOLDER
     assert len(entries(folder)) == 1
+
+
+def test_unwritable_cache_folder_still_extracts(tmp_path):
+    doc = tmp_path / "s.txt"
+    doc.write_text("Strategi 2024-2027\n\nVision\n\nVi vil være digitale.\n", encoding="utf-8")
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    assert extract_cached(doc, blocked / "cache").vision == ["Vi vil være digitale."]

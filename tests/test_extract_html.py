@@ -6,7 +6,7 @@ import pytest
 
 from strategikompas.extract import extract_path
 from strategikompas.extract.detect import DocumentError
-from strategikompas.extract.html import main_text, pdf_links
+from strategikompas.extract.html import main_text, pdf_link_texts, pdf_links
 
 PAGE = """<!DOCTYPE html>
 <html lang="da"><head><title>Digitaliseringsstrategi | Odder Kommune</title><base href="/politik/"></head>
@@ -60,6 +60,8 @@ def test_pdf_links_are_absolute_and_unique():
         "https://www.odder.dk/download?id=7",
     ]
     assert pdf_links("<html><body><p>Ingen links</p></body></html>", "https://x.dk/") == []
+    page = '<html><body><a href="/dl/42#top">Hent strategien (PDF, 2 MB)</a> <a href="/om">Om os</a></body></html>'
+    assert pdf_link_texts(page, "https://x.dk/a/b") == [("https://x.dk/dl/42", "Hent strategien (PDF, 2 MB)")]
     assert pdf_links("", "https://x.dk/") == []
 
 

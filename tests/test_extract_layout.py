@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from strategikompas.extract import extract_path
-from strategikompas.extract.pdf import expand_ligatures, undouble
+from strategikompas.extract.model import Block
+from strategikompas.extract.pdf import (
+    Line,
+    expand_ligatures,
+    paragraph_text,
+    replacement_warnings,
+    undouble,
+)
 
 from conftest import REAL_PDF, needs_shared
 
@@ -150,3 +157,61 @@ def test_zero_page_pdf_is_named(tmp_path, bad):
 
     with pytest.raises(DocumentError, match="tom.pdf: the PDF has no pages"):
         extract_path(path)
+
+
+def test_extract_tree_shows_vision_themes_and_pages(runner, tmp_path):
+    from strategikompas.cli import app
+
+    pdf = two_column_pdf(tmp_path / "strategi.pdf", pages=2)
+    result = runner.invoke(app, ["extract", str(pdf), "--kommune", "Odder", "--workspace", str(tmp_path / "nope")])
+    assert result.exit_code == 2  # a missing workspace is a usage error, before any work
+    from strategikompas.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    result = runner.invoke(app, ["extract", str(pdf), "--kommune", "Odder", "--workspace", str(ws.root)])
+    assert result.exit_code == 0, result.output
+    assert "Temaer (4)" in result.output and "s. 1: Digital service 1" in result.output
+    assert "s. 2: Data og sikkerhed 2" in result.output
+    assert " ".join(result.output.split()).startswith("Digitaliseringsstrategi 2024-2027 (Odder, 2 sider, strategi, 2024-2027, sprog da)")
+
+
+def test_replacement_character_is_flagged_with_its_pages():
+    blocks = [Block("Digitalisering", 1), Block("Bedre \ufffdkonomi", 3), Block("Vi \ufffdnsker", 5), Block("Ok", 6)]
+    assert replacement_warnings(blocks, "x.pdf") == ["x.pdf: contains U+FFFD (characters the PDF's fonts do not map to text) on page(s) 3, 5"]
+    assert replacement_warnings(blocks[:1], "x.pdf") == []
+
+
+def test_bold_run_in_headings_in_a_pdf_are_principles(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "principper.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("Helvetica-Bold", 22)
+    c.drawString(72, 780, "Principper for digitalisering 2025-2028")
+    c.setFont("Helvetica-Bold", 15)
+    c.drawString(72, 740, "Vores digitale principper")
+    y = 710
+    for lead, text in [("Digitalt først:", "vi vælger den digitale løsning, når den skaber værdi."),
+                       ("Data genbruges:", "borgerne oplyser kun det samme én gang.")]:
+        c.setFont("Helvetica-Bold", 10)
+        c.drawString(72, y, lead)
+        c.setFont("Helvetica", 10)
+        c.drawString(72 + c.stringWidth(lead + " ", "Helvetica-Bold", 10), y, text)
+        y -= 30
+    c.showPage()
+    c.save()
+    s = extract_path(path)
+    assert s.document_type == "principper"
+    assert [(p.title, p.text) for p in s.principles] == [
+        ("Digitalt først", "vi vælger den digitale løsning, når den skaber værdi."),
+        ("Data genbruges", "borgerne oplyser kun det samme én gang."),
+    ]
+
+
+def test_line_end_hyphen_after_an_abbreviation_is_kept():
+    def lines(*texts):
+        return [Line(t, 1, 0, 0, 100, 10, 10, False) for t in texts]
+
+    assert paragraph_text(lines("vi styrker digitali-", "seringen af", "it-", "systemerne og IT-", "Sikkerhed")) == (
+        "vi styrker digitaliseringen af it-systemerne og IT- Sikkerhed"
+    )

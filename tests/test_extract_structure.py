@@ -143,6 +143,8 @@ def test_page_number_labels_are_kept(tmp_path):
     ("Én- og flerstrengt indhold af strategi for digitale indsatser", None),
     ("Formål med digitaliseringsstrategi", None),
     ("Forord", None),
+    ("PRINCIPPER OG PEJLEMÆRKER", "principles"),
+    ("Vision og målsætninger", "vision"),
 ])
 def test_kind_from_heading_words(heading, kind):
     assert kind_of(heading) == kind
@@ -195,3 +197,23 @@ def test_a_norwegian_document_is_flagged(tmp_path):
     s = extract_path(path)
     assert s.language == "no"
     assert any("not Danish" in w for w in s.warnings)
+
+
+def test_table_of_contents_is_not_a_section(tmp_path):
+    path = tmp_path / "s.txt"
+    path.write_text(
+        "Strategi 2024-2027\n\nIndhold\n\n1. Vision\n\n2. Temaer\n\n3. Organisering\n\n"
+        "Vision\n\nVi vil være en digital kommune.\n\nTemaer\n\n- Data: data deles.\n- Service: selvbetjening.\n",
+        encoding="utf-8",
+    )
+    s = extract_path(path)
+    assert [(x.kind, x.title) for x in s.sections] == [("vision", "Vision"), ("themes", "Temaer")]
+    assert s.vision == ["Vi vil være en digital kommune."] and [t.title for t in s.themes] == ["Data", "Service"]
+
+
+def test_windows_1252_text_is_read_not_refused(tmp_path):
+    path = tmp_path / "aarhus.txt"
+    path.write_bytes("Digitaliseringsstrategi for Århus 2020-2024\n\nVision\n\nVi vil være en digital kommune for alle borgere.\n".encode("cp1252"))
+    s = extract_path(path)
+    assert s.title == "Digitaliseringsstrategi for Århus 2020-2024"
+    assert s.vision == ["Vi vil være en digital kommune for alle borgere."]

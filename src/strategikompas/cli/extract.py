@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.tree import Tree
 
 from .main import WorkspaceOpt, app, workspace
@@ -31,10 +32,37 @@ def extract(
     if format == "json":
         typer.echo(json.dumps(strategy.to_json_dict(), ensure_ascii=False, indent=2))
         return
-    tree = Tree(f"[bold]{strategy.title}[/bold] ({strategy.kommune or 'ukendt kommune'}, {strategy.pages or '-'} sider)")
+    Console().print(outline_tree(strategy))
+
+
+def outline_tree(strategy) -> Tree:
+    """The Strategy as a rich tree: facts, vision, principles, themes, then the sections
+    (a section that runs over several pages is shown once, with its first page)."""
+    facts = f"{strategy.kommune or 'ukendt kommune'}, {strategy.pages or '-'} sider, {strategy.document_type}, {strategy.period or 'ukendt periode'}, sprog {strategy.language}"
+    tree = Tree(f"[bold]{escape(strategy.title)}[/bold] ({escape(facts)})")
+    if strategy.vision:
+        branch = tree.add("[bold]Vision[/bold]")
+        for goal in strategy.vision:
+            branch.add(escape(_short(goal)))
+    for label, items in (("Principper", strategy.principles), ("Temaer", strategy.themes)):
+        if items:
+            branch = tree.add(f"[bold]{label}[/bold] ({len(items)})")
+            for item in items:
+                page = f"s. {item.page}: " if item.page else ""
+                branch.add(escape(f"{page}{_short(item.title)}"))
+    branch = tree.add("[bold]Sektioner[/bold]")
+    previous = None
     for section in strategy.sections:
+        if previous and section.title and (section.kind, section.title) == (previous.kind, previous.title):
+            continue
+        previous = section
         page = f"s. {section.page}: " if section.page else ""
-        tree.add(f"[{section.kind}] {page}{section.title or section.text[:80]}", highlight=False)
+        branch.add(escape(f"[{section.kind}] {page}{_short(section.title or section.text)}"))
     for warning in strategy.warnings:
-        tree.add(f"[yellow]advarsel:[/yellow] {warning}")
-    Console().print(tree)
+        tree.add(f"[yellow]advarsel:[/yellow] {escape(warning)}")
+    return tree
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -6,16 +6,33 @@ only for documents that were read; an unreadable entry is rebuilt, never trusted
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from ..errors import InputError
 from ..fileio import atomic_write_text
 from .model import Strategy
 
 # Bump when a change to extraction changes its output: every cached entry is then rebuilt.
-EXTRACTOR_VERSION = "3.1"
+# Entries also carry a fingerprint of the extract package's source, so a developer's
+# unreleased change never reads a stale entry either.
+EXTRACTOR_VERSION = "3.2"
 CACHE_FOLDER = "extract-cache"
+
+
+@functools.lru_cache(maxsize=1)
+def source_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def version() -> str:
+    return f"{EXTRACTOR_VERSION}+{source_fingerprint()}"
 
 
 def cache_path(cache_dir: Path, digest: str) -> Path:
@@ -26,7 +43,7 @@ def load_entry(path: Path, digest: str) -> Strategy | None:
     """The cached Strategy, or None when missing, from another version, or unreadable."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != EXTRACTOR_VERSION or data.get("sha256") != digest:
+        if data.get("version") != version() or data.get("sha256") != digest:
             return None
         return Strategy.from_dict(data["strategy"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -47,7 +64,10 @@ def extract_cached(path: Path, cache_dir: Path, kommune: str | None = None) -> S
     if cached is not None:
         return replace(cached, kommune=kommune)
     strategy = extract_path(path, kommune=kommune)
-    Path(cache_dir).mkdir(parents=True, exist_ok=True)
-    record = {"version": EXTRACTOR_VERSION, "sha256": digest, "source": path.name, "strategy": asdict(strategy)}
-    atomic_write_text(entry, json.dumps(record, ensure_ascii=False))
+    record = {"version": version(), "sha256": digest, "source": path.name, "strategy": asdict(strategy)}
+    try:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        atomic_write_text(entry, json.dumps(record, ensure_ascii=False))
+    except (OSError, InputError):
+        pass  # the cache only saves time: a folder that cannot be written costs a re-extraction
     return strategy

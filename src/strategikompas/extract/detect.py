@@ -23,9 +23,12 @@ def sniff(head: bytes) -> str:
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut off at the end of the sample
+        if exc.start >= len(head) - 4:  # just a character cut off at the end of the sample
+            text = head[: exc.start].decode("utf-8")
+        elif re.search(rb"[\x00-\x08\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]", head):
             return "binary"
-        text = head[: exc.start].decode("utf-8")
+        else:  # an older Danish text or page in Windows-1252
+            text = head.decode("cp1252")
     if re.search(r"<(!doctype html|html|head|body)\b", text[:4096], re.IGNORECASE):
         return "html"
     return "text"

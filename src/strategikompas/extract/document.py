@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .detect import DocumentError, detect
+from .detect import detect
 from .meta import document_title, document_type, language, period
 from .model import Block, Strategy
 from .structure import outline
@@ -20,7 +20,7 @@ def read_blocks(path: Path) -> tuple[list[Block], int | None, list[str]]:
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError:  # older Danish web pages and text files: Windows-1252
         text = data.decode("cp1252", errors="replace")
     if kind == "html":
         from .html import html_blocks
@@ -60,6 +60,4 @@ def extract_path(path: Path, kommune: str | None = None) -> Strategy:
     """Any supported document into a Strategy. Raises DocumentError naming the file."""
     path = Path(path)
     blocks, pages, warnings = read_blocks(path)
-    if pages is None and not blocks and path.stat().st_size and detect(path) == "html":
-        raise DocumentError(f"{path}: the web page has no main text.")
     return build_strategy(blocks, kommune, pages, warnings, path.name)

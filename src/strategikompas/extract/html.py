@@ -40,26 +40,36 @@ def html_blocks(html: str, path: Path | None = None) -> list[Block]:
 
 
 def pdf_links(html: str, base_url: str) -> list[str]:
-    """Absolute links to PDF files on the page, in page order, without duplicates.
+    """Absolute links to PDF files on the page, in page order, without duplicates."""
+    return [url for url, _ in pdf_link_texts(html, base_url)]
 
-    A link counts when its path ends in .pdf, or it is marked type="application/pdf"."""
+
+def pdf_link_texts(html: str, base_url: str) -> list[tuple[str, str]]:
+    """(absolute URL, link text) of each link to a PDF file, in page order, once each.
+
+    A link counts when its path ends in .pdf, it is marked type="application/pdf", or its
+    text says PDF ("Hent strategien (PDF)"); a page's <base href> is honoured."""
     import lxml.html
 
     try:
         root = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
         return []
-    base = root.xpath("string(//base/@href)") or base_url
-    base = urljoin(base_url, base)
-    links: list[str] = []
+    base = urljoin(base_url, root.xpath("string(//base/@href)") or base_url)
+    links: dict[str, str] = {}
     for anchor in root.iter("a", "link", "iframe", "embed", "object"):
         href = anchor.get("href") or anchor.get("src") or anchor.get("data")
-        if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
+        if not href or href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
             continue
-        url = urljoin(base, href.strip())
+        url = urljoin(base, href.strip()).split("#", 1)[0]
         if urlsplit(url).scheme not in ("http", "https", "file"):
             continue
-        is_pdf = re.search(r"\.pdf$", urlsplit(url).path, re.IGNORECASE) or "pdf" in (anchor.get("type") or "").lower()
+        text = " ".join(anchor.text_content().split()) or anchor.get("title", "")
+        is_pdf = (
+            re.search(r"\.pdf$", urlsplit(url).path, re.IGNORECASE)
+            or "pdf" in (anchor.get("type") or "").lower()
+            or re.search(r"\bpdf\b", text, re.IGNORECASE)
+        )
         if is_pdf and url not in links:
-            links.append(url)
-    return links
+            links[url] = text
+    return list(links.items())

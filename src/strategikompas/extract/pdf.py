@@ -72,6 +72,7 @@ class Line:
     size: float
     bold: bool
     hyphen: bool = False  # ends in a hyphen pdfium marked as a line-break hyphen
+    lead: str = ""  # a bold run-in heading that opens the line ("Digitalt først: Vi ...")
 
 
 def _run_starts(textpage, boxes: list[tuple[float, float, float, float]]) -> list[int | None]:
@@ -148,13 +149,11 @@ def _run(textpage, raw, index: int, text: str, box: tuple[float, float, float, f
         loose = raw.FS_RECTF()
         if raw.FPDFText_GetLooseCharBox(textpage, index, loose):
             size = loose.top - loose.bottom
-        weight = raw.FPDFText_GetFontWeight(textpage, index)
-        if weight < 0:
+        bold = raw.FPDFText_GetFontWeight(textpage, index) >= 600
+        if not bold:  # the standard fonts report no weight: their name says it ("Helvetica-Bold")
             name, flags = ctypes.create_string_buffer(64), ctypes.c_int()
             raw.FPDFText_GetFontInfo(textpage, index, name, 64, ctypes.byref(flags))
-            bold = bool(_BOLD_NAME.search(name.value.decode("latin-1")))
-        else:
-            bold = weight >= 600
+            bold = bool(_BOLD_NAME.search(name.value.decode("latin-1")) or flags.value & 0x40000)
     return Line(text.replace("\r", "").replace("\n", " "), 0, left, bottom, right, top, size, bold)
 
 
@@ -177,6 +176,8 @@ def _join_runs(runs: list[Line]) -> list[Line]:
                 last.hyphen = True
                 continue
             if overlap > 0.5 * min(last.y1 - last.y0, run.y1 - run.y0) and -1 <= gap < 0.6 * max(last.size, 4):
+                if last.bold and not run.bold and not last.lead:
+                    last.lead, last.bold = last.text.strip(), False
                 last.text = last.text.rstrip() + (" " if gap > 0.15 * last.size or last.text.endswith(" ") or run.text.startswith(" ") else "") + run.text.lstrip()
                 last.x1, last.y0, last.y1 = run.x1, min(last.y0, run.y0), max(last.y1, run.y1)
                 continue
@@ -264,6 +265,10 @@ def line_end_hyphen(text: str, following: str) -> bool:
     return bool(re.fullmatch(r"[a-zæøåéü]-", text[-2:])) and bool(re.match(r"[a-zæøå]", following))
 
 
+# abbreviations Danish joins to a word with a hyphen: "it-\nsystemer" stays "it-systemer"
+_HYPHEN_PREFIXES = {"it", "ikt", "e", "sms", "pc", "tv", "cpr", "cvr", "gis", "hr", "ai"}
+
+
 def paragraph_text(lines: list[Line]) -> str:
     text = ""
     for line in lines:
@@ -272,7 +277,9 @@ def paragraph_text(lines: list[Line]) -> str:
         elif text.endswith("\x00"):
             text = text[:-1] + line.text
         elif line_end_hyphen(text, line.text):
-            text = text[:-1] + line.text
+            prefix = re.search(r"(\w+)-$", text)
+            keep = prefix is not None and prefix.group(1).lower() in _HYPHEN_PREFIXES
+            text = (text if keep else text[:-1]) + line.text
         else:
             text = f"{text} {line.text}"
         if line.hyphen:
@@ -301,11 +308,12 @@ def read_pages(pdf, raw):
             page.close()
         for line in lines:
             line.page = number + 1
-        yield PageLines(number + 1, height, width, reading_order(lines, width))
-
-
-def _margin_key(line: Line) -> str:
-    return re.sub(r"\d+", "#", line.text.lower()).strip()
+        top = [x for x in lines if x.y0 > height * (1 - MARGIN)]
+        bottom = [x for x in lines if x.y1 < height * MARGIN and x not in top]
+        body = [x for x in lines if x not in top and x not in bottom]
+        # running headers and footers are not part of the columns
+        ordered = sorted(top, key=lambda x: (-x.y1, x.x0)) + reading_order(body, width) + sorted(bottom, key=lambda x: (-x.y1, x.x0))
+        yield PageLines(number + 1, height, width, ordered)
 
 
 def heading_level(size: float, bold: bool, text: str, body: float) -> int:
@@ -332,27 +340,31 @@ class _Para:
     bold: bool
     bullet: bool
     margin: str | None = None  # the repeat key of a line in the top or bottom margin
+    lead: str = ""
 
 
 def page_paras(page: PageLines, sizes: Counter[float]) -> list[_Para]:
-    """One page's paragraphs; margin lines stay apart so repeated ones can be dropped."""
-    body, paras = [], []
+    """One page's paragraphs; a paragraph wholly in the top or bottom margin gets a repeat
+    key, so a running header or footer can be dropped once it is seen on several pages."""
+    paras = []
+    lines = []
     for line in page.lines:
         sizes[round(line.size, 1)] += len(line.text)
-        if line.y0 > page.height * (1 - MARGIN) or line.y1 < page.height * MARGIN:
-            if not _PAGE_NUMBER.match(line.text):
-                paras.append(_Para(line.text, page.number, line.size, line.bold, False, _margin_key(line)))
-        else:
-            body.append(line)
-    if sum(bool(_TOC.search(line.text)) for line in body) >= 3:
+        margin = line.y0 > page.height * (1 - MARGIN) or line.y1 < page.height * MARGIN
+        if not (margin and _PAGE_NUMBER.match(line.text)):
+            lines.append(line)
+    if sum(bool(_TOC.search(line.text)) for line in lines) >= 3:
         return []  # a table of contents repeats the headings with page numbers
-    for lines in _paragraphs(body):
-        text = paragraph_text(lines)
+    for group in _paragraphs(lines):
+        text = paragraph_text(group)
         if not text or _PAGE_NUMBER.match(text):
             continue
+        margin = all(x.y0 > page.height * (1 - MARGIN) or x.y1 < page.height * MARGIN for x in group)
         bullet = bool(_BULLET.match(text))
         text = _BULLET.sub("", text) if bullet else text
-        paras.append(_Para(text, page.number, max(x.size for x in lines), all(x.bold for x in lines), bullet))
+        key = re.sub(r"\d+", "#", text.lower()).strip() if margin else None
+        lead = group[0].lead.rstrip(" :.–-") if len(group[0].lead.split()) <= 10 and text.startswith(group[0].lead) else ""
+        paras.append(_Para(text, page.number, max(x.size for x in group), all(x.bold for x in group), bullet, key, lead))
     return paras
 
 
@@ -362,14 +374,14 @@ def page_blocks(pages, count: int) -> list[Block]:
     sizes: Counter[float] = Counter()
     paras = [para for page in pages for para in page_paras(page, sizes)]
     margins = Counter(p.margin for p in paras if p.margin)
-    repeated = {key for key, n in margins.items() if n >= max(3, count // 4)}
+    repeated = {key for key, n in margins.items() if n >= max(2, count // 4)}
     body = sizes.most_common(1)[0][0] if sizes else 10.0
     blocks = []
     for para in paras:
         if para.margin in repeated:
             continue
         level = 0 if para.bullet else heading_level(para.size, para.bold, para.text, body)
-        blocks.append(Block(para.text, para.page, level, para.bullet))
+        blocks.append(Block(para.text, para.page, level, para.bullet, para.lead if not level else ""))
     return blocks
 
 
@@ -402,8 +414,12 @@ def read_pdf(path: Path) -> tuple[list[Block], int, list[str]]:
         pdf.close()
     if not blocks:
         raise DocumentError(f"{path}: no text layer: needs OCR.")
-    warnings = []
-    bad = sorted({b.page for b in blocks if "\ufffd" in b.text})
-    if bad:
-        warnings.append(f"{path.name}: contains U+FFFD (characters the PDF's fonts do not map) on page(s) {', '.join(map(str, bad))}")
-    return blocks, count, warnings
+    return blocks, count, replacement_warnings(blocks, path.name)
+
+
+def replacement_warnings(blocks: list[Block], name: str) -> list[str]:
+    """U+FFFD means the PDF's fonts do not map some glyphs to text: say where."""
+    bad = sorted({b.page for b in blocks if "\ufffd" in b.text and b.page is not None})
+    if not bad:
+        return []
+    return [f"{name}: contains U+FFFD (characters the PDF's fonts do not map to text) on page(s) {', '.join(map(str, bad))}"]

@@ -41,14 +41,12 @@ _JOINERS = {"i", "og", "for", "til", "af", "med", "på", "om", "fra", "ved", "el
 def kind_of(title: str) -> str | None:
     """The section kind a heading names, or None. The kind word must be one of the
     first three words of the heading, or follow a count ("fem målsætninger")."""
-    words = title.lower().replace("-", " ").split()
-    for kind, pattern in _KIND_WORDS.items():
-        regex = re.compile(rf"^(?:{pattern})$")
-        for i, word in enumerate(words):
-            word = word.strip(".:,;()\"'")
-            if not regex.match(word):
-                continue
-            if i < 3 or (i > 0 and re.fullmatch(_COUNT_WORD, words[i - 1])):
+    words = [w.strip(".:,;()\"'") for w in title.lower().replace("-", " ").split()]
+    for i, word in enumerate(words):  # the first kind word decides ("Principper og pejlemærker")
+        if i >= 3 and not re.fullmatch(_COUNT_WORD, words[i - 1]):
+            continue
+        for kind, pattern in _KIND_WORDS.items():
+            if re.fullmatch(pattern, word):
                 return kind
     if re.search(r"\bstrategiske\s+mål\b|\boverordnede\s+mål\b", title, re.IGNORECASE):
         return "vision"
@@ -83,6 +81,24 @@ def run_in_title(text: str) -> tuple[str, str]:
     if sentence:
         return sentence.group(1), text[sentence.end():]
     return text, ""
+
+
+def drop_contents(blocks: list[Block]) -> list[Block]:
+    """A table of contents ("Indhold" and a run of headings without text) is not content:
+    drop it, keeping the last heading, which opens the first real section."""
+    result: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        if blocks[i].level and re.fullmatch(r"(indhold|indholdsfortegnelse|disposition)", blocks[i].text.strip().lower()):
+            j = i + 1
+            while j + 1 < len(blocks) and blocks[j].level and blocks[j + 1].level:
+                j += 1
+            if j - i > 2:
+                i = j
+                continue
+        result.append(blocks[i])
+        i += 1
+    return result
 
 
 def split_glued_headings(blocks: list[Block]) -> list[Block]:
@@ -180,7 +196,8 @@ class Builder:
         closes = part is None or kind is not None or part.kind == "other" or block.level < part.level or _OTHER_WORDS.match(text)
         if part is not None and not part.blocks and part.title and (part.kind != "other" or kind):
             # a label followed directly by its heading ("VISION" / "Sammen om digitale rammer ...")
-            if len(part.title.split()) <= 3 and not part.markers and block.level <= part.level:
+            label = part.title.isupper() or block.level < part.level  # "VISION" over its heading
+            if len(part.title.split()) <= 3 and not part.markers and block.level <= part.level and label:
                 part.kind = kind or part.kind
                 part.title = text
                 part.level = min(part.level, block.level)
@@ -285,7 +302,7 @@ class Outline:
 
 def outline(blocks: list[Block]) -> Outline:
     builder = Builder()
-    for block in split_glued_headings(blocks):
+    for block in split_glued_headings(drop_contents(blocks)):
         builder.feed(block)
     sections: list[Section] = []
     vision: list[str] = []

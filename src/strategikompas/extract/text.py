@@ -122,7 +122,9 @@ def body_blocks(text: str) -> list[Block]:
     if number and is_title_like(text[number.end():], 10):
         return [Block(text[number.end():].strip(), level=2)]
     if is_title_like(text):
-        return [Block(text, level=3)]
+        letters = re.sub(r"[^A-Za-zÆØÅæøå]", "", text)
+        shouting = len(letters) >= 4 and letters.isupper()  # "EN DEL AF ANDRE STRATEGIER": a section heading
+        return [Block(text, level=2 if shouting else 3)]
     return [Block(text)]
 
 
@@ -138,3 +140,10 @@ def text_blocks(text: str) -> list[Block]:
 def paragraphs(text: str) -> list[str]:
     """The text of every block (kept for callers that want plain paragraphs)."""
     return [b.text for b in text_blocks(text)]
+
+
+def extract_path(path, kommune=None):
+    """Kept for callers of the foundation's ``text.extract_path``; see ``extract.document``."""
+    from .document import extract_path as extract
+
+    return extract(path, kommune=kommune)
