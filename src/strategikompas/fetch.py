@@ -20,7 +20,6 @@ import socket
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -213,42 +212,6 @@ def sniff(head: bytes, content_type: str) -> str:
     return ""
 
 
-class _LinkParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str, str]] = []
-        self._href: str | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            self._href = dict(attrs).get("href") or None
-            self._text = []
-
-    def handle_data(self, data: str) -> None:
-        if self._href is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._href is not None:
-            self.links.append((self._href, " ".join("".join(self._text).split())))
-            self._href = None
-
-
-def pdf_links(html: str, base: str) -> list[tuple[str, str]]:
-    """Absolute http(s) links on a page that look like PDF files, with their link text."""
-    parser = _LinkParser()
-    parser.feed(html)
-    found = []
-    for href, text in parser.links:
-        url = urljoin(base, href.strip())
-        if urlsplit(url).scheme not in ("http", "https"):
-            continue
-        if ".pdf" in url.lower() or "pdf" in text.lower():
-            found.append((url.split("#", 1)[0], text))
-    return found
-
-
 def score_link(url: str, text: str, row: LinkRow) -> int:
     """How likely a linked PDF is the row's strategy: words in its text and file name, and the row's years."""
     words = f"{text} {unquote(urlsplit(url).path)}".lower()
@@ -259,7 +222,9 @@ def score_link(url: str, text: str, row: LinkRow) -> int:
 
 
 def best_pdf_link(html: str, base: str, row: LinkRow) -> str | None:
-    links = pdf_links(html, base)
+    from .extract.html import pdf_link_texts
+
+    links = [(url, text) for url, text in pdf_link_texts(html, base) if urlsplit(url).scheme in ("http", "https")]
     if not links:
         return None
     return max(links, key=lambda link: score_link(link[0], link[1], row))[0]  # first of the best
