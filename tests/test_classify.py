@@ -295,3 +295,13 @@ def test_progress_is_told_how_many_documents_need_work(classified_workspace: Pat
     steps.clear()
     classify_documents(ws, docs, book, steps.append, on_plan=plans.append)
     assert plans == [] and steps == []  # nothing to do: no bar at all
+
+
+def test_heading_without_full_stop_ran_into_the_next_paragraph_bug(classified_workspace: Path, runner, tmp_path: Path):
+    """Sections hold several paragraphs; a heading line ("Pejlemærke 1") must stay its own sentence."""
+    result = runner.invoke(app, ["classify", "hjoerring", "--jsonl", "-", "-w", str(classified_workspace)])
+    assert result.exit_code == 0, result.output
+    sentences = [json.loads(line)["sentence"] for line in result.stdout.splitlines() if line.startswith("{")]
+    assert "Pejlemærke 1" in sentences
+    assert "Vi digitaliserer til gavn for borgere, erhverv og foreninger" in sentences
+    assert not any(s.startswith("Pejlemærke 1 ") for s in sentences)

@@ -8,6 +8,7 @@ evidence an analyst can check)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,8 +30,8 @@ def pipeline_id() -> str:
 
 
 # Bump when sentence splitting or how sentences are assembled into rows change.
-# 3: the trained classifier decides the labels.
-ALGORITHM = 3
+# 3: the trained classifier decides the labels. 4: a paragraph break ends a sentence.
+ALGORITHM = 4
 
 
 def fingerprint(ws: Workspace, book: cb.Codebook) -> str:
@@ -42,14 +43,20 @@ def fingerprint(ws: Workspace, book: cb.Codebook) -> str:
     return f"{__version__}|a{ALGORITHM}|x{EXTRACTOR_VERSION}|{pipeline_id()}|codebook:{book.version}|{model_id(ws.annotations_dir, book)}"
 
 
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
 def sentence_rows(sections: list, book: cb.Codebook, model) -> list[SentenceRow]:
     """Split each section into sentences and label each with ``model`` (a FocusModel)."""
     from .classifier import analyse_tokens
     from .nlp import pipeline
 
     nlp, _ = pipeline()
+    # A paragraph break always ends a sentence: headings, list items and lead lines carry
+    # no final full stop, and the sentencizer would run them into the next paragraph.
+    paragraphs = [(section, p) for section in sections for p in PARAGRAPH_BREAK.split(section.text) if p.strip()]
     found = []
-    for section, doc in zip(sections, nlp.pipe([s.text for s in sections]), strict=True):
+    for (section, _), doc in zip(paragraphs, nlp.pipe([p for _, p in paragraphs]), strict=True):
         for sent in doc.sents:
             item = analyse_tokens(sent, book)
             if item is not None:
