@@ -43,3 +43,19 @@ def test_unknown_name_without_close_match():
     with pytest.raises(UnknownKommuneError) as info:
         resolve("Xyzzy", KNOWN)
     assert info.value.suggestions == []
+
+
+@pytest.mark.parametrize("target", ["nosuch.pdf", "mappe/strategi", "Strategi.HTML", "noter.txt"])
+def test_missing_file_is_reported_as_a_file_not_an_unknown_kommune(runner, workspace_dir, target):
+    from strategikompas.cli import app
+
+    for command in ("classify", "extract"):
+        result = runner.invoke(app, [command, target, "--workspace", str(workspace_dir)])
+        assert result.exit_code == 2
+        assert f"{target}: file not found." in result.output and "kommune" not in result.output
+
+
+def test_a_kommune_name_is_not_taken_for_a_file():
+    from strategikompas.names import looks_like_path
+
+    assert not any(looks_like_path(n) for n in ("Hjørring", "lyngby-taarbaek", "Ringkøbing-Skjern", "Lyngby-Taarbæk"))

@@ -289,8 +289,11 @@ def run(
 
     if rebuild:
         rebuild_store(ws)
-    paths = [Path(t) for t in targets if Path(t).exists()]
-    names = [t for t in targets if not Path(t).exists()]
+    from .names import file_or_kommune
+
+    resolved = [file_or_kommune(t) for t in targets]
+    paths = [t for t in resolved if isinstance(t, Path)]
+    names = [t for t in resolved if not isinstance(t, Path)]
     docs: list[Document] = []
     if names or not paths:
         manifest = load_manifest(ws.manifest_path)

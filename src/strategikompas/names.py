@@ -52,3 +52,24 @@ def resolve(name: str, kommuner: Iterable[str]) -> str:
     close = difflib.get_close_matches(slugify(name), [slugify(k) for k in known], n=3, cutoff=0.5)
     by_slug = {slugify(k): k for k in known}
     raise UnknownKommuneError(name, [by_slug[c] for c in close])
+
+
+_FILE_SUFFIX = re.compile(r"\.(pdf|html?|txt|md|markdown|xhtml)$", re.IGNORECASE)
+
+
+def looks_like_path(target: str) -> bool:
+    """A command argument that names a file rather than a kommune ("rapport.pdf", "./x")."""
+    return "/" in target or "\\" in target or bool(_FILE_SUFFIX.search(target))
+
+
+def file_or_kommune(target: str):
+    """An existing file as a Path, else the kommune name; a missing file is an error, not a kommune."""
+    from pathlib import Path
+
+    from .errors import InputError
+
+    if Path(target).exists():
+        return Path(target)
+    if looks_like_path(target):
+        raise InputError(f"{target}: file not found.")
+    return target

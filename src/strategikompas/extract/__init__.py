@@ -27,8 +27,10 @@ def extract_target(ws, target: str, kommune: str | None = None) -> Strategy:
     from .cache import CACHE_FOLDER
 
     cache = ws.results / CACHE_FOLDER
-    path = Path(target)
-    if path.exists():
+    from ..names import file_or_kommune
+
+    path = file_or_kommune(target)
+    if isinstance(path, Path):
         return extract_cached(path, cache, kommune=kommune)
     from ..compare import newest_document, resolve_kommuner
     from ..corpus import documents_for, load_manifest
