@@ -35,7 +35,7 @@ t_libs = time.perf_counter()
 ws = open_workspace(sys.argv[1])
 book = codebook.load(ws.codebook_path)
 from strategikompas.classifier import load_or_train
-load_or_train(ws.annotations_dir, book, ws.results_dir() / "models")
+load_or_train(ws.annotations_dir, book, ws.models_dir)
 t_model = time.perf_counter()
 classify.rebuild_store(ws)
 run = classify.run(ws, [], book)
@@ -55,7 +55,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ws = init_workspace(Path(tmp) / "ws")
         book = codebook.load(ws.codebook_path)
-        load_or_train(ws.annotations_dir, book, ws.results_dir() / "models")  # saved once, as after a first run
+        load_or_train(ws.annotations_dir, book, ws.models_dir)  # saved once, as after a first run
         env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
         colds = []
         for _ in range(RUNS):

@@ -66,5 +66,7 @@ def trained_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def classified_workspace(workspace_dir: Path, trained_models: Path) -> Path:
     """A fresh workspace whose results folder already holds the trained model (saves training it again)."""
-    shutil.copytree(trained_models, workspace_dir / "results" / "models")
+    from strategikompas.workspace import open_workspace
+
+    shutil.copytree(trained_models, open_workspace(workspace_dir).models_dir)
     return workspace_dir

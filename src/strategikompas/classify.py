@@ -115,7 +115,7 @@ class _LazyModel:
         if self._trained is None:
             from .classifier import load_or_train
 
-            self._trained = load_or_train(self.ws.annotations_dir, self.book, self.ws.results_dir() / "models", self.announce)
+            self._trained = load_or_train(self.ws.annotations_dir, self.book, self.ws.models_dir, self.announce)
         return self._trained
 
 

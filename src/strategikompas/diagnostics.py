@@ -28,7 +28,7 @@ def facts(ws: Workspace, codebook_path: Path | None = None) -> list[tuple[str, s
     from .classifier import model_id
 
     mid = model_id(ws.annotations_dir, book)
-    saved = ws.results / "models" / f"fokusmodel-{mid}.pkl"
+    saved = ws.models_dir / f"fokusmodel-{mid}.pkl"
     rows.append(("annotations", str(ws.annotations_dir)))
     rows.append(("model", f"{mid} " + (f"(saved: {saved})" if saved.is_file() else "(not trained yet: 'classify' or 'train' builds it)")))
     store = ws.store_path

@@ -76,6 +76,11 @@ class Workspace:
         return self.results
 
     @property
+    def models_dir(self) -> Path:
+        """Where the trained classifier is saved (``classifier.load_or_train``)."""
+        return self.results / "models"
+
+    @property
     def store_path(self) -> Path:
         return self.results / "strategikompas.sqlite"
 

@@ -157,7 +157,7 @@ def train(
 
     ws = workspace(ws_path)
     book = load_codebook(ws, codebook)
-    trained = load_or_train(ws.annotations_dir, book, ws.results_dir() / "models", _announce, force=True)
+    trained = load_or_train(ws.annotations_dir, book, ws.models_dir, _announce, force=True)
     out = Console()
     out.print(f"Model {trained.id}: {trained.n_sentences} annotated sentences, saved to {trained.path}", highlight=False)
     out.print("Thresholds: " + ", ".join(f"{k} {v:.2f}" for k, v in trained.model.thresholds.items()), highlight=False)
