@@ -30,6 +30,33 @@ def test_no_sentence_break_after_abbreviation(nlp, abbreviation):
     assert abbreviation in sentences[0]
 
 
+def test_run_on_list_items_bug_split_at_capital_vi(nlp):
+    """Bug: list items without full stops, run together by PDF text extraction, became one
+    sentence, and the evidence quoted for a focus area was someone else's item."""
+    text = (
+        "Vi vil iværksætte initiativerne i den fællesoffentlige strategi "
+        "Vi udarbejder en kanalstrategi Vi arbejder med data."
+    )
+    assert [s.text for s in nlp(text).sents] == [
+        "Vi vil iværksætte initiativerne i den fællesoffentlige strategi",
+        "Vi udarbejder en kanalstrategi",
+        "Vi arbejder med data.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Det er noget, vi vil arbejde med i hele kommunen.",  # lower-case pronoun
+        "Rapporten hedder Sådan Vi Arbejder og udkom i 2020.",  # after a capitalised word
+        "Kommunen siger: Vi vil have mere data.",  # after punctuation the sentencizer decides
+        "SÅDAN ARBEJDER VI MED DATA I KOMMUNEN",  # a heading in capitals
+    ],
+)
+def test_vi_rule_leaves_other_sentences_whole(nlp, text):
+    assert len(list(nlp(text).sents)) == 1
+
+
 def test_lemma_lookup_ignores_case_bug_hashed_table():
     """Bug: the lemma table was turned into a dict of hashed keys, so no word was ever found."""
     assert lemma("kommunernes") == "kommune"

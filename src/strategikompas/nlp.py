@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 MODEL = "da_core_news_sm"
 FALLBACK = "blank:da+sentencizer+lookup-lemmas"
+RUN_ON_LIST_ITEMS = "strategikompas_run_on_list_items"
 
 
 def model_installed() -> bool:
@@ -46,8 +47,23 @@ def pipeline() -> tuple[Language, str]:
     import spacy
     from spacy.language import Language
 
+    if not Language.has_factory(RUN_ON_LIST_ITEMS):
+
+        @Language.component(RUN_ON_LIST_ITEMS)
+        def _split_run_on_list_items(doc):
+            # Text taken from PDFs often loses the line breaks between list items that
+            # have no full stop: "... i den fællesoffentlige strategi Vi udarbejder en
+            # kanalstrategi ...". The pronoun "vi" is capitalised only at the start of a
+            # sentence, so "Vi" after a lower-case word starts a new one.
+            for prev, token in zip(doc, doc[1:]):
+                if token.text == "Vi" and prev.is_alpha and prev.is_lower:
+                    token.is_sent_start = True
+            return doc
+
     if model_installed():
         nlp = spacy.load(MODEL, exclude=["ner"])
+        # Before the parser, which then keeps these sentence starts.
+        nlp.add_pipe(RUN_ON_LIST_ITEMS, before="parser" if "parser" in nlp.pipe_names else None)
         return nlp, f"{MODEL}-{nlp.meta.get('version', '?')}"
 
     if not Language.has_factory("strategikompas_lookup_lemmas"):
@@ -61,6 +77,7 @@ def pipeline() -> tuple[Language, str]:
 
     nlp = spacy.blank("da")
     nlp.add_pipe("sentencizer")
+    nlp.add_pipe(RUN_ON_LIST_ITEMS)
     nlp.add_pipe("strategikompas_lookup_lemmas")
     print(
         f"strategikompas: using the fallback pipeline ({FALLBACK}); "
