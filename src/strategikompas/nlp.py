@@ -55,7 +55,8 @@ def pipeline() -> tuple[Language, str]:
             # have no full stop: "... i den fællesoffentlige strategi Vi udarbejder en
             # kanalstrategi ...". The pronoun "vi" is capitalised only at the start of a
             # sentence, so "Vi" after a lower-case word starts a new one.
-            for prev, token in zip(doc, doc[1:]):
+            for token in doc[1:]:
+                prev = doc[token.i - 1]
                 if token.text == "Vi" and prev.is_alpha and prev.is_lower:
                     token.is_sent_start = True
             return doc
