@@ -144,3 +144,25 @@ def test_distinctive_words_leave_out_the_kommuners_own_names():
     counts = cmp.word_counts(rows, frozenset({"horsens"}))
     assert "horsens" not in counts and counts["velfærdsteknologi"] == 1
     assert cmp.word_counts(rows)["horsens"] == 3
+
+
+def test_compare_all_bug_cut_headers_sam_was_two_focus_areas(runner, workspace_dir, monkeypatch):
+    """Bug: on an 80-column terminal the headers were cut to "sam…" for both sammenhaeng
+    and samarbejde. A narrow terminal now gets numbered columns and a legend."""
+    from strategikompas.cli import compare as cli_compare
+
+    ids = ["borger", "sikkerhed", "vaerdi", "sammenhaeng", "effektivisering", "kompetencer", "teknologi", "data", "samarbejde", "organisering"]
+    monkeypatch.setattr(cli_compare.console, "width", 80)
+    narrow = run(runner, "compare", "--all", ws=workspace_dir)
+    assert narrow.exit_code == 0, narrow.stdout
+    assert "…" not in narrow.stdout
+    table = narrow.stdout[narrow.stdout.index("Fokusområder: andel") :]
+    assert all(len(line) <= 80 for line in table.splitlines()), table
+    legend = " ".join(narrow.stdout.splitlines()[-2:]).split()
+    assert legend == [f"{n}={lid}" for n, lid in enumerate(ids, 1)]
+
+    monkeypatch.setattr(cli_compare.console, "width", 200)
+    wide = run(runner, "compare", "--all", ws=workspace_dir)
+    header = next(line for line in wide.stdout.splitlines() if "Kommune" in line)
+    assert header.split("┃")[2:-1] and [c.strip() for c in header.split("┃")[2:-1]] == ids
+    assert "1=borger" not in wide.stdout

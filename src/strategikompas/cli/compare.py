@@ -67,13 +67,7 @@ def compare(
         with reading_progress(console) as (plan, step):
             result = cmp.compare_all(ws, book, on_document=step, on_plan=plan)
         long_t, wide_t = cmp.shares_table(result, sort)
-        out = Table(title=f"Fokusområder: andel af sætninger ({len(result.columns)} kommuner)")
-        out.add_column("Kommune", no_wrap=True, min_width=max(len(c.kommune) for c in result.columns))
-        for lid, _ in result.labels:
-            out.add_column(lid, justify="right")
-        for row in wide_t.rows:
-            out.add_row(row[0], *(f"{s:.0%}" for s in row[1:]))
-        console.print(out)
+        _print_matrix(result, wide_t)
         tables = [wide_t, long_t]
     else:
         with reading_progress(console) as (plan, step):
@@ -90,6 +84,24 @@ def compare(
             else:
                 write_tables(path, tables, fmt, dialect)
             console.print(f"Wrote {path}")
+
+
+def _print_matrix(result, wide_t) -> None:
+    """The --all matrix. Where the focus-area ids do not fit the terminal, the columns are
+    numbered and a legend follows (cut ids would be ambiguous: sammenhaeng, samarbejde)."""
+    kommune_width = max(len("Kommune"), *(len(c.kommune) for c in result.columns))
+    ids = [lid for lid, _ in result.labels]
+    fits = kommune_width + sum(max(len(lid), 4) + 3 for lid in ids) + 4 <= console.width
+    title = f"Fokusområder: andel af sætninger ({len(result.columns)} kommuner)"
+    out = Table(title=title) if fits else Table(title=title, box=None, header_style="bold")
+    out.add_column("Kommune", no_wrap=True, min_width=kommune_width)
+    for n, lid in enumerate(ids, 1):
+        out.add_column(lid if fits else str(n), justify="right", no_wrap=True, min_width=4)
+    for row in wide_t.rows:
+        out.add_row(row[0], *(f"{s:.0%}" for s in row[1:]))
+    console.print(out)
+    if not fits:
+        console.print("  ".join(f"{n}={lid}" for n, lid in enumerate(ids, 1)), highlight=False)
 
 
 KIND_NAMES = {"vision": "vision", "principles": "principper", "themes": "temaer", "other": "øvrige"}
