@@ -212,3 +212,66 @@ def test_doctor_bad_codebook_names_file_and_line(runner, workspace_dir, tmp_path
     result = run(runner, "doctor", "--codebook", str(bad), ws=workspace_dir)
     assert result.exit_code == 2
     assert "kodebog.toml, line 5: unknown label id 'ukendt'" in result.output
+
+
+def _run_without_root(args, home):
+    """Run the CLI as a user who lacks permissions (as root, through setpriv as nobody)."""
+    import shutil
+
+    cmd = [sys.executable, "-m", "strategikompas", *args]
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("root without setpriv cannot drop to a user without the permission")
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
+    repo = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "HOME": str(home)}
+    return subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_unreadable_link_collection_bug_traceback(tmp_path):
+    """Bug: a file the user may not read gave a PermissionError traceback; now one line
+    that names the file, exit 2."""
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="sk-unreadable-", dir="/tmp"))
+    try:
+        base.chmod(0o755)
+        repo = Path(__file__).resolve().parents[1]
+        (base / "data").mkdir(mode=0o755)
+        shutil.copy(repo / "data" / "linksamling.csv", base / "data" / "linksamling.csv")
+        (base / "data" / "linksamling.csv").chmod(0o000)
+        result = _run_without_root(["list", "--workspace", str(base)], home=base)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stderr.strip() == f"Error: {base / 'data' / 'linksamling.csv'}: permission denied."
+    finally:
+        shutil.rmtree(base)
+
+
+def test_export_folder_without_write_permission_fails_before_any_work(tmp_path):
+    """Bug: a folder without write permission was only found when the file was written,
+    after the documents had been classified. Run as a user who really lacks the
+    permission (as root, through setpriv as nobody)."""
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="sk-ro-", dir="/tmp"))
+    try:
+        base.chmod(0o755)
+        folder = base / "ro"
+        folder.mkdir(mode=0o555)
+        folder.chmod(0o555)
+        result = _run_without_root(["list", "--csv", str(folder / "x.csv")], home=base)
+        assert result.returncode == 2, result.stderr
+        assert f"Cannot write {folder / 'x.csv'}: no permission to write in {folder}." in result.stderr + result.stdout
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(base)
+
+
+def test_export_target_that_is_a_folder_is_refused(runner, tmp_path):
+    result = runner.invoke(app, ["list", "--csv", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"Cannot write {tmp_path}: it is a folder" in result.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,10 +54,15 @@ def _csv_cell(value: object, dialect: str) -> str:
 
 
 def check_target(path: Path) -> None:
-    """Fail before any work when the export's folder is missing (one line, exit 2)."""
+    """Fail before any work (classification can take minutes) when the export cannot be
+    written: a missing folder, a folder without write permission, a folder as the target."""
     folder = Path(path).parent if str(Path(path).parent) else Path(".")
     if not folder.is_dir():
         raise InputError(f"Cannot write {path}: the folder {folder} does not exist.")
+    if Path(path).is_dir():
+        raise InputError(f"Cannot write {path}: it is a folder; give a file name.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"Cannot write {path}: no permission to write in {folder}.")
 
 
 def csv_bytes(table: Table, dialect: str = "excel-dk") -> str:

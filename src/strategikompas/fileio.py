@@ -8,12 +8,27 @@ import contextlib
 import csv
 import io
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
 from .errors import InputError
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(path: Path) -> int:
+    """The replaced file's permission bits, else those of a new file under the umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
 
 
 @contextlib.contextmanager
@@ -31,6 +46,9 @@ def atomic_open(path: Path, mode: str = "w", encoding: str | None = "utf-8", new
         raise InputError(f"Cannot write {path}: {exc.strerror}.") from exc
     binary = "b" in mode
     try:
+        # mkstemp creates the file as 0600; give it the mode a plain open() would (or the
+        # replaced file's), so others who share the folder can still read it.
+        os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else newline) as handle:
             yield handle
             handle.flush()

@@ -21,6 +21,12 @@ class _Group(TyperGroup):
         except StrategikompasError as exc:
             typer.echo(f"Error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:
+            # A file the library did not expect to fail (no permission, disk full): name
+            # it in one line. No permission is the user's to fix (2); the rest is a failed run.
+            where = f"{exc.filename}: " if exc.filename else ""
+            typer.echo(f"Error: {where}{(exc.strerror or str(exc)).lower()}.", err=True)
+            raise typer.Exit(2 if isinstance(exc, PermissionError) else 1) from None
 
 
 app = typer.Typer(
