@@ -47,7 +47,30 @@ def copy_tree(src: Path, dst: Path) -> Path:
     return dst
 
 
-__all__ = ["ROOT", "SHARED", "SEEDS", "REAL_PDF", "needs_shared", "copy_tree", "os"]
+def run_unprivileged(cmd: list[str], *, home: Path, env: dict[str, str] | None = None):
+    """Run ``cmd`` as a user who lacks root's permissions: as root through setpriv as
+    nobody (root may write anywhere, so a permission test would test nothing), else as is.
+    ``home`` must be a folder that user can reach."""
+    import subprocess
+
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("root without setpriv cannot drop to a user without the permission")
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
+    env = {**os.environ, "HOME": str(home), **(env or {})}
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def unprivileged_tmp() -> Path:
+    """A fresh folder under /tmp that nobody can reach (pytest's tmp_path is root-only)."""
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="strategikompas-", dir="/tmp"))
+    base.chmod(0o755)
+    return base
+
+
+__all__ = ["ROOT", "SHARED", "SEEDS", "REAL_PDF", "needs_shared", "copy_tree", "os", "run_unprivileged", "unprivileged_tmp"]
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,8 @@ import pytest
 
 from strategikompas.cli import app
 
+from conftest import run_unprivileged, unprivileged_tmp
+
 
 def run(runner, *args, ws: Path | None = None):
     argv = [*args] + (["--workspace", str(ws)] if ws else [])
@@ -215,28 +217,14 @@ def test_doctor_bad_codebook_names_file_and_line(runner, workspace_dir, tmp_path
 
 
 def _run_without_root(args, home):
-    """Run the CLI as a user who lacks permissions (as root, through setpriv as nobody)."""
-    import shutil
-
-    cmd = [sys.executable, "-m", "strategikompas", *args]
-    if os.geteuid() == 0:
-        if shutil.which("setpriv") is None:
-            pytest.skip("root without setpriv cannot drop to a user without the permission")
-        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
-    repo = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "HOME": str(home)}
-    return subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=120)
+    return run_unprivileged([sys.executable, "-m", "strategikompas", *args], home=home)
 
 
 def test_unreadable_link_collection_bug_traceback(tmp_path):
     """Bug: a file the user may not read gave a PermissionError traceback; now one line
     that names the file, exit 2."""
-    import shutil
-    import tempfile
-
-    base = Path(tempfile.mkdtemp(prefix="sk-unreadable-", dir="/tmp"))
+    base = unprivileged_tmp()
     try:
-        base.chmod(0o755)
         repo = Path(__file__).resolve().parents[1]
         (base / "data").mkdir(mode=0o755)
         shutil.copy(repo / "data" / "linksamling.csv", base / "data" / "linksamling.csv")
@@ -253,12 +241,8 @@ def test_export_folder_without_write_permission_fails_before_any_work(tmp_path):
     """Bug: a folder without write permission was only found when the file was written,
     after the documents had been classified. Run as a user who really lacks the
     permission (as root, through setpriv as nobody)."""
-    import shutil
-    import tempfile
-
-    base = Path(tempfile.mkdtemp(prefix="sk-ro-", dir="/tmp"))
+    base = unprivileged_tmp()
     try:
-        base.chmod(0o755)
         folder = base / "ro"
         folder.mkdir(mode=0o555)
         folder.chmod(0o555)

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-import os
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from strategikompas.errors import InputError
 from strategikompas.workspace import bundled_root, init_workspace, open_workspace
+
+from conftest import run_unprivileged, unprivileged_tmp
 
 
 def test_init_copies_collection_and_corpus(tmp_path):
@@ -43,17 +46,30 @@ def test_not_a_workspace(tmp_path):
         open_workspace(tmp_path)
 
 
-def test_readonly_bundled_workspace_writes_results_to_cache(tmp_path, monkeypatch):
-    """An installed package's data is read-only: results go to the user's cache."""
-    if os.geteuid() == 0:
-        pytest.skip("root can write everywhere; see test_packaging for the installed case")
-    ro = init_workspace(tmp_path / "ro").root
-    os.chmod(ro, 0o500)
+def test_readonly_bundled_workspace_writes_results_to_cache():
+    """An installed package's data is read-only: results go to the user's cache. Run as a
+    user who really cannot write the workspace (as root, through setpriv as nobody)."""
+    base = unprivileged_tmp()
     try:
-        ws = open_workspace(ro)
-        assert ws.bundled and not str(ws.results).startswith(str(ro))
+        ro = init_workspace(base / "ro").root
+        cache = base / "cache"
+        cache.mkdir(mode=0o777)
+        cache.chmod(0o777)
+        for path in [ro, *ro.rglob("*")]:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        code = (
+            "import sys; from pathlib import Path; from strategikompas.workspace import open_workspace; "
+            "ws = open_workspace(Path(sys.argv[1])); print(ws.bundled, ws.results)"
+        )
+        result = run_unprivileged([sys.executable, "-c", code, str(ro)], home=base, env={"XDG_CACHE_HOME": str(cache)})
+        assert result.returncode == 0, result.stderr
+        bundled, results = result.stdout.split()
+        assert bundled == "True"
+        assert Path(results).is_relative_to(cache) and not Path(results).is_relative_to(ro)
     finally:
-        os.chmod(ro, 0o700)
+        for path in [base, *base.rglob("*")]:
+            path.chmod(0o755)
+        shutil.rmtree(base)
 
 
 def test_results_are_ignored_in_a_clone():
