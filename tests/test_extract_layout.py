@@ -215,3 +215,59 @@ def test_line_end_hyphen_after_an_abbreviation_is_kept():
     assert paragraph_text(lines("vi styrker digitali-", "seringen af", "it-", "systemerne og IT-", "Sikkerhed")) == (
         "vi styrker digitaliseringen af it-systemerne og IT- Sikkerhed"
     )
+
+
+def test_sentence_cut_by_page_break_bug_is_joined_again(tmp_path):
+    """Bug: a paragraph that ran on to the next page became two paragraphs, so its
+    sentence was cut in two ("... ansvar for politisk involvering i" / "teknologi-
+    udnyttelse, der kan ..."), and each half was classified and quoted on its own."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from strategikompas.extract.pdf import read_pdf
+
+    path = tmp_path / "sideskift.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    width, height = A4
+    c.setFont("Helvetica", 10)
+    c.drawString(60, height - 100, "Direktionen har ansvar for rammerne. Herunder ansvar for politisk")
+    c.drawString(60, height - 113, "involvering i arbejdet med digitali-")
+    c.drawString(width - 80, 25, "Side 1")
+    c.showPage()
+    c.setFont("Helvetica", 10)
+    c.drawString(60, height - 100, "seringen og teknologiudnyttelse, der kan understøtte ambitionerne.")
+    c.drawString(60, height - 140, "en sætning med lille begyndelse efter et punktum står for sig selv.")
+    c.drawString(width - 80, 25, "Side 2")
+    c.showPage()
+    c.save()
+    blocks, pages, _ = read_pdf(path)
+    assert pages == 2
+    assert [(b.text, b.page) for b in blocks] == [
+        (
+            "Direktionen har ansvar for rammerne. Herunder ansvar for politisk involvering i arbejdet "
+            "med digitaliseringen og teknologiudnyttelse, der kan understøtte ambitionerne.",
+            1,  # the page where the sentence starts
+        ),
+        ("en sætning med lille begyndelse efter et punktum står for sig selv.", 2),
+    ]
+
+
+def test_text_paragraph_cut_by_page_break_is_joined_but_not_after_a_full_stop():
+    from strategikompas.extract.text import text_blocks
+
+    text = (
+        "- Direktionen har ansvar for rammesætning. Herunder ansvar for politisk involvering i\n\n---\n\n"
+        "teknologiudnyttelse, der kan understøtte særlige samfundsudfordringer\n\n"
+        "## Organisering\n\n"
+        "fase 0 er afsluttet.\n\n"
+        "Vi arbejder videre.\n\n"
+        "også dette er et eget afsnit, fordi det forrige sluttede med punktum."
+    )
+    assert [(b.text, b.bullet, b.level) for b in text_blocks(text)] == [
+        ("Direktionen har ansvar for rammesætning. Herunder ansvar for politisk involvering i "
+         "teknologiudnyttelse, der kan understøtte særlige samfundsudfordringer", True, 0),
+        ("Organisering", False, 2),
+        ("fase 0 er afsluttet.", False, 0),  # after a heading: not a continuation
+        ("Vi arbejder videre.", False, 0),
+        ("også dette er et eget afsnit, fordi det forrige sluttede med punktum.", False, 0),
+    ]

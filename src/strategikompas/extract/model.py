@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 SECTION_KINDS = ("vision", "principles", "themes", "other")
@@ -20,6 +22,32 @@ class Block:
     level: int = 0
     bullet: bool = False
     lead: str = ""
+
+
+def continues(previous: Block, block: Block) -> bool:
+    """A paragraph that starts in lower case after one without a closing full stop is the
+    rest of it, cut by a page break ("... ansvar for politisk involvering i" / page 3 /
+    "teknologiudnyttelse, der kan ...")."""
+    return (
+        not previous.level
+        and not block.level
+        and not block.bullet
+        and block.text[:1].isalpha()
+        and block.text[:1].islower()
+        and not re.search(r"[.!?:]$", previous.text)
+    )
+
+
+def join_continuations(blocks: list[Block], join: Callable[[str, str], str] = lambda a, b: f"{a} {b}") -> list[Block]:
+    """Blocks with each continuation joined to the paragraph it continues (which keeps
+    its page: the evidence cites where the sentence starts)."""
+    out: list[Block] = []
+    for block in blocks:
+        if out and continues(out[-1], block):
+            out[-1].text = join(out[-1].text, block.text)
+        else:
+            out.append(block)
+    return out
 
 
 @dataclass

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .detect import DocumentError
-from .model import Block
+from .model import Block, join_continuations
 
 _SOFT_HYPHEN = re.compile("[\ufffe\x02]\\s*\n?")
 _PAGE_NUMBER = re.compile(r"^\s*(side\s+)?\d{1,3}\s*(/\s*\d{1,3})?\s*$", re.IGNORECASE)
@@ -269,6 +269,16 @@ def line_end_hyphen(text: str, following: str) -> bool:
 _HYPHEN_PREFIXES = {"it", "ikt", "e", "sms", "pc", "tv", "cpr", "cvr", "gis", "hr", "ai"}
 
 
+def join_words(text: str, following: str) -> str:
+    """Two pieces of one paragraph, across a line end or a page break: a break hyphen
+    goes ("digitali-" + "sering"), a word's own hyphen stays ("it-" + "systemer")."""
+    if line_end_hyphen(text, following):
+        prefix = re.search(r"(\w+)-$", text)
+        keep = prefix is not None and prefix.group(1).lower() in _HYPHEN_PREFIXES
+        return (text if keep else text[:-1]) + following
+    return f"{text} {following}"
+
+
 def paragraph_text(lines: list[Line]) -> str:
     text = ""
     for line in lines:
@@ -276,14 +286,14 @@ def paragraph_text(lines: list[Line]) -> str:
             text = line.text
         elif text.endswith("\x00"):
             text = text[:-1] + line.text
-        elif line_end_hyphen(text, line.text):
-            prefix = re.search(r"(\w+)-$", text)
-            keep = prefix is not None and prefix.group(1).lower() in _HYPHEN_PREFIXES
-            text = (text if keep else text[:-1]) + line.text
         else:
-            text = f"{text} {line.text}"
+            text = join_words(text, line.text)
         if line.hyphen:
             text += "\x00"
+    # a break hyphen at the paragraph's very end stays visible, so that a paragraph cut
+    # by a page break can still be joined ("digitali-" + "seringen", join_words)
+    if text.endswith("\x00"):
+        text = text[:-1] + "-"
     return text.replace("\x00", "").strip()
 
 
@@ -382,7 +392,7 @@ def page_blocks(pages, count: int) -> list[Block]:
             continue
         level = 0 if para.bullet else heading_level(para.size, para.bold, para.text, body)
         blocks.append(Block(para.text, para.page, level, para.bullet, para.lead if not level else ""))
-    return blocks
+    return join_continuations(blocks, join_words)
 
 
 def open_pdf(path: Path):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from .model import Block
+from .model import Block, join_continuations
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
@@ -134,7 +134,7 @@ def text_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     for chunk in re.split(r"\n[ \t\u00a0]*\n", text):
         blocks.extend(paragraph_blocks(chunk))
-    return blocks
+    return join_continuations(blocks)
 
 
 def paragraphs(text: str) -> list[str]:
