@@ -35,12 +35,16 @@ def test_run_on_list_items_bug_split_at_capital_vi(nlp):
     sentence, and the evidence quoted for a focus area was someone else's item."""
     text = (
         "Vi vil iværksætte initiativerne i den fællesoffentlige strategi "
-        "Vi udarbejder en kanalstrategi Vi arbejder med data."
+        "Vi udarbejder en kanalstrategi Vi arbejder med data "
+        "Der gennemføres et projekt i 2011 Der arbejdes med kompetencer Det er vigtigt."
     )
     assert [s.text for s in nlp(text).sents] == [
         "Vi vil iværksætte initiativerne i den fællesoffentlige strategi",
         "Vi udarbejder en kanalstrategi",
-        "Vi arbejder med data.",
+        "Vi arbejder med data",
+        "Der gennemføres et projekt i 2011",
+        "Der arbejdes med kompetencer",
+        "Det er vigtigt.",
     ]
 
 
@@ -51,9 +55,12 @@ def test_run_on_list_items_bug_split_at_capital_vi(nlp):
         "Rapporten hedder Sådan Vi Arbejder og udkom i 2020.",  # after a capitalised word
         "Kommunen siger: Vi vil have mere data.",  # after punctuation the sentencizer decides
         "SÅDAN ARBEJDER VI MED DATA I KOMMUNEN",  # a heading in capitals
+        "Målene står i Den fælleskommunale handlingsplan for digitalisering.",  # a title after a preposition
+        "Vi låner bøger fra biblioteket Det Kongelige Bibliotek hver uge.",  # a name in capitals
+        "Vi håber, at De vil svare på skemaet.",  # the polite "De" is not a sentence start
     ],
 )
-def test_vi_rule_leaves_other_sentences_whole(nlp, text):
+def test_run_on_rule_leaves_other_sentences_whole(nlp, text):
     assert len(list(nlp(text).sents)) == 1
 
 

@@ -31,7 +31,7 @@ def pipeline_id() -> str:
 
 # Bump when sentence splitting or how sentences are assembled into rows change.
 # 3: the trained classifier decides the labels. 4: a paragraph break ends a sentence.
-# 5: "Vi" after a lower-case word starts a sentence (run-on list items from PDFs).
+# 5: "Vi", "Der", "Det" ... after a lower-case word start a sentence (run-on list items from PDFs).
 ALGORITHM = 5
 
 

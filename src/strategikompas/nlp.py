@@ -41,6 +41,28 @@ def lemma(word: str) -> str:
     return lemma_table().get(lowered, lowered)
 
 
+# Words Danish capitalises only at the start of a sentence (not "De", the polite "you").
+SENTENCE_STARTERS = frozenset(
+    "Vi Vores Der Det Den Dette Denne Disse Derfor Desuden Samtidig Endvidere Herudover Hvis Når".split()
+)
+# After these a capitalised word is a title's start ("i Den fælleskommunale handlingsplan").
+PREPOSITIONS = frozenset("i af om for til med på fra ved under efter mod over ad gennem hos mellem uden".split())
+
+
+def starts_run_on_item(prev, token, following) -> bool:
+    """Text taken from PDFs often loses the line breaks between list items that have no
+    full stop: "... i den fællesoffentlige strategi Vi udarbejder en kanalstrategi ...",
+    "... i 2011 Der arbejdes med ...". A sentence-initial word in capitals after a
+    lower-case word or a number, before a lower-case word, starts a new sentence; a
+    name in capitals ("Det Kongelige Bibliotek") is left alone."""
+    return (
+        token.text in SENTENCE_STARTERS
+        and following.is_alpha
+        and following.is_lower
+        and ((prev.is_alpha and prev.is_lower and prev.text not in PREPOSITIONS) or prev.is_digit)
+    )
+
+
 @functools.lru_cache(maxsize=1)
 def pipeline() -> tuple[Language, str]:
     """The pipeline and its name. Says once on stderr which one is in use."""
@@ -51,13 +73,8 @@ def pipeline() -> tuple[Language, str]:
 
         @Language.component(RUN_ON_LIST_ITEMS)
         def _split_run_on_list_items(doc):
-            # Text taken from PDFs often loses the line breaks between list items that
-            # have no full stop: "... i den fællesoffentlige strategi Vi udarbejder en
-            # kanalstrategi ...". The pronoun "vi" is capitalised only at the start of a
-            # sentence, so "Vi" after a lower-case word starts a new one.
-            for token in doc[1:]:
-                prev = doc[token.i - 1]
-                if token.text == "Vi" and prev.is_alpha and prev.is_lower:
+            for token in doc[1:-1]:
+                if starts_run_on_item(doc[token.i - 1], token, doc[token.i + 1]):
                     token.is_sent_start = True
             return doc
 
