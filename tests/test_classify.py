@@ -309,3 +309,21 @@ def test_heading_without_full_stop_ran_into_the_next_paragraph_bug(classified_wo
     assert "Pejlemærke 1" in sentences
     assert "Vi digitaliserer til gavn for borgere, erhverv og foreninger" in sentences
     assert not any(s.startswith("Pejlemærke 1 ") for s in sentences)
+
+
+def test_list_mark_was_quoted_as_part_of_the_sentence_bug(classified_workspace: Path, runner, tmp_path: Path):
+    """Bug: a list item's sentence began with the "- " that marks it in the section text,
+    and the evidence quoted it ("»- det daglige møde med borgere og virksomheder«")."""
+    doc = tmp_path / "liste.md"
+    doc.write_text(
+        "# Strategi\n\nVi vil især arbejde med:\n\n"
+        "- det daglige møde med borgere og virksomheder\n"
+        "- at understøtte politisk retning - også lokalt\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["classify", str(doc), "--jsonl", "-", "-w", str(classified_workspace)])
+    assert result.exit_code == 0, result.output
+    sentences = [json.loads(line)["sentence"] for line in result.stdout.splitlines() if line.startswith("{")]
+    assert "det daglige møde med borgere og virksomheder" in sentences
+    assert "at understøtte politisk retning - også lokalt" in sentences  # a dash inside stays
+    assert not any(s.startswith("-") for s in sentences)

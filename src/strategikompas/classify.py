@@ -31,7 +31,8 @@ def pipeline_id() -> str:
 
 # Bump when sentence splitting or how sentences are assembled into rows change.
 # 3: the trained classifier decides the labels. 4: a paragraph break ends a sentence.
-# 5: "Vi", "Der", "Det" ... after a lower-case word start a sentence (run-on list items from PDFs).
+# 5: "Vi", "Der", "Det" ... after a lower-case word start a sentence (run-on list items from
+# PDFs); a list item's "- " is not part of its sentence.
 ALGORITHM = 5
 
 
@@ -45,6 +46,7 @@ def fingerprint(ws: Workspace, book: cb.Codebook) -> str:
 
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+LIST_MARK = re.compile(r"^\s*- ")
 
 
 def sentence_rows(sections: list, book: cb.Codebook, model) -> list[SentenceRow]:
@@ -55,7 +57,10 @@ def sentence_rows(sections: list, book: cb.Codebook, model) -> list[SentenceRow]
     nlp, _ = pipeline()
     # A paragraph break always ends a sentence: headings, list items and lead lines carry
     # no final full stop, and the sentencizer would run them into the next paragraph.
-    paragraphs = [(section, p) for section in sections for p in PARAGRAPH_BREAK.split(section.text) if p.strip()]
+    # A list item's "- " marks the structure (extract.structure); the sentence is the text.
+    paragraphs = [
+        (section, LIST_MARK.sub("", p)) for section in sections for p in PARAGRAPH_BREAK.split(section.text) if LIST_MARK.sub("", p).strip()
+    ]
     found = []
     for (section, _), doc in zip(paragraphs, nlp.pipe([p for _, p in paragraphs]), strict=True):
         for sent in doc.sents:
