@@ -271,3 +271,43 @@ def test_text_paragraph_cut_by_page_break_is_joined_but_not_after_a_full_stop():
         ("Vi arbejder videre.", False, 0),
         ("også dette er et eget afsnit, fordi det forrige sluttede med punktum.", False, 0),
     ]
+
+
+def _columns_pdf(path: Path, left: list[str], right: list[str], box: list[str]) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    width, height = A4
+    c.setFont("Helvetica", 9)
+    for i, line in enumerate(left):
+        c.drawString(60, height - 100 - 11 * i, line)
+    for i, line in enumerate(right):
+        c.drawString(width / 2 + 15, height - 100 - 11 * i, line)
+    for i, line in enumerate(box):  # 4 empty lines below the longer column
+        c.drawString(60, height - 100 - 11 * (len(left) + 4 + i), line)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_longer_column_end_was_read_after_the_other_column_bug(tmp_path):
+    """Bug: the last lines of a left column that runs longer than the right one were taken
+    for a box under both columns and read after the right column, which cut a sentence
+    in two ("Fælles er også, at digi-" ... "talisering kan være en vigtig del")."""
+    from strategikompas.extract.pdf import read_pdf
+
+    left = [f"Venstre spalte linje {i} om digitale løsninger og" for i in range(1, 6)] + [
+        "fælles udfordringer. Fælles er også, at digi-",
+        "talisering kan være en vigtig del af løsningen.",
+        "Den sidste linje i venstre spalte slutter her.",
+    ]
+    right = ["Højre spalte begynder med en ny sætning om", "data og sikkerhed i kommunen."]
+    box = ["En boks under begge spalter med et citat."]
+    blocks, _, _ = read_pdf(_columns_pdf(tmp_path / "spalter.pdf", left, right, box))
+    texts = [b.text for b in blocks]
+    assert len(texts) == 3, texts
+    assert texts[0].startswith("Venstre spalte linje 1") and texts[0].endswith("Den sidste linje i venstre spalte slutter her.")
+    assert "at digitalisering kan være en vigtig del af løsningen." in texts[0]
+    assert texts[1] == "Højre spalte begynder med en ny sætning om data og sikkerhed i kommunen."
+    assert texts[2] == "En boks under begge spalter med et citat."  # apart from the column: after both

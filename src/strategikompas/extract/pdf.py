@@ -203,6 +203,25 @@ def _drop_doubles(lines: list[Line]) -> list[Line]:
     return kept
 
 
+def _detached_below(column: list[Line], limit: float) -> list[Line]:
+    """The lines of a column (top to bottom) below ``limit`` that stand apart from the
+    text above them: a box under both columns. A longer column's last lines that run on
+    from the paragraph above at normal line spacing stay in the column."""
+    above = [x for x in column if x.y1 >= limit]
+    below = [x for x in column if x.y1 < limit]
+    previous = above[-1] if above else None
+    for i, line in enumerate(below):
+        runs_on = (
+            previous is not None
+            and 0 <= previous.y0 - line.y1 < 0.9 * max(line.y1 - line.y0, 1)
+            and abs(line.size - previous.size) < 0.12 * previous.size
+        )
+        if not runs_on:
+            return below[i:]
+        previous = line
+    return []
+
+
 def reading_order(lines: list[Line], width: float) -> list[Line]:
     """Top to bottom, with two columns read one after the other: a line that crosses the
     middle of the page ends a band; inside a band the left column comes first."""
@@ -218,10 +237,10 @@ def reading_order(lines: list[Line], width: float) -> list[Line]:
         # a box under both columns (a callout, a caption) comes after both
         height = 2 * max(x.y1 - x.y0 for x in lines)
         right_bottom = min(x.y0 for x in right)
-        tail = [x for x in left if x.y1 < right_bottom - height]
+        tail = _detached_below(left, right_bottom - height)
         left = [x for x in left if x not in tail]
         left_bottom = min((x.y0 for x in left), default=right_bottom)
-        tail += [x for x in right if x.y1 < left_bottom - height]
+        tail += _detached_below(right, left_bottom - height)
         right = [x for x in right if x not in tail]
         if not tail or not (left or right):
             return left + right + sorted(tail, key=lambda x: -x.y1)
