@@ -311,3 +311,38 @@ def test_longer_column_end_was_read_after_the_other_column_bug(tmp_path):
     assert "at digitalisering kan være en vigtig del af løsningen." in texts[0]
     assert texts[1] == "Højre spalte begynder med en ny sætning om data og sikkerhed i kommunen."
     assert texts[2] == "En boks under begge spalter med et citat."  # apart from the column: after both
+
+
+def test_hyphen_drawn_as_its_own_run_was_taken_for_a_line_end_mark_bug(tmp_path):
+    """Bug: a "-" that the PDF draws as a separate text run (another font, as in the real
+    PDF's "EU-regulering", "it-arkitektur", "2026-2029") was taken for pdfium's soft-hyphen
+    mark: the hyphen vanished and the next line was glued on ("EU reguleringog")."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    from strategikompas.extract.pdf import read_pdf
+
+    path = tmp_path / "bindestreg.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    x, y = 60, A4[1] - 100
+    for part, font in [("Et komplekst landskab af EU", "Helvetica"), ("-", "Helvetica-Bold"), ("regulering", "Helvetica")]:
+        c.setFont(font, 10)
+        c.drawString(x, y, part)
+        x += stringWidth(part, font, 10)
+    c.setFont("Helvetica", 10)
+    c.drawString(60, y - 12, "og strømninger fra det globale samfund.")
+    c.showPage()
+    c.save()
+    blocks, _, _ = read_pdf(path)
+    assert [b.text for b in blocks] == ["Et komplekst landskab af EU-regulering og strømninger fra det globale samfund."]
+
+
+def test_real_pdf_keeps_hyphens_inside_words():
+    from strategikompas.extract.pdf import read_pdf
+
+    blocks, _, _ = read_pdf(needs_shared(REAL_PDF))
+    text = "\n".join(b.text for b in blocks)
+    for phrase in ["EU-regulering og strømninger", "Fælles it-arkitektur", "75-89-årige", "strategi 2026-2029.", "tech-aktørers forretningsmodeller"]:
+        assert phrase in text, phrase
+    assert "reguleringog" not in text

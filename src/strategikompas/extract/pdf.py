@@ -167,7 +167,7 @@ def _join_runs(runs: list[Line]) -> list[Line]:
     """Runs on one baseline and close together are one line; pdfium's hyphen marks end it."""
     lines: list[Line] = []
     for run in runs:
-        soft = run.text.strip() in ("\x02", "\ufffe", "-") and run.x1 - run.x0 < 4
+        soft = run.text.strip() in ("\x02", "\ufffe") and run.x1 - run.x0 < 4
         last = lines[-1] if lines else None
         if last is not None:
             overlap = min(last.y1, run.y1) - max(last.y0, run.y0)
