@@ -259,3 +259,22 @@ def test_export_target_that_is_a_folder_is_refused(runner, tmp_path):
     result = runner.invoke(app, ["list", "--csv", str(tmp_path)])
     assert result.exit_code == 2
     assert f"Cannot write {tmp_path}: it is a folder" in result.output
+
+
+@pytest.mark.parametrize(
+    ("spec", "problem"),
+    [
+        ('[labels.borger]\nname = "Borgeren i centrum"\nterms = []\n', "line 1: label 'borger' is empty: give it terms or phrases"),
+        ('[labels.borger]\nterms = ["borger", ""]\n', "line 1: label 'borger': 'terms' must be a list of non-empty strings"),
+        ('[labels.borger]\nterms = "borger"\n', "line 1: label 'borger': 'terms' must be a list of non-empty strings"),
+        ('[labels.borger\nterms = ["borger"]\n', "line 1"),  # not TOML
+    ],
+)
+def test_classify_with_empty_or_malformed_codebook_label_exit_2(runner, workspace_dir, tmp_path, spec, problem):
+    bad = tmp_path / "kodebog.toml"
+    bad.write_text(spec, encoding="utf-8")
+    result = run(runner, "classify", "hjoerring", "--codebook", str(bad), ws=workspace_dir)
+    assert result.exit_code == 2, result.output
+    assert f"kodebog.toml, {problem}" in result.output
+    assert "Traceback" not in result.output
+    assert not (workspace_dir / "results" / "strategikompas.sqlite").exists()  # nothing classified
