@@ -186,6 +186,24 @@ def test_language_by_function_words(text, lang):
     assert language(text) == lang
 
 
+# Few of the function words above; the spellings tell (organisasjoner, informasjon, å).
+NORWEGIAN_SHORT = (
+    "Kommunen skal utvikle digitale tjenester som er enkle å bruke for innbyggerne. Vi skal samarbeide "
+    "med næringslivet og frivillige organisasjoner. Informasjonssikkerhet og personvern skal ivaretas."
+)
+DANISH_SHORT = (
+    "Kommunen skal udvikle digitale løsninger, som er lette at bruge for borgerne. Vi vil samarbejde "
+    "med erhvervslivet og frivillige organisationer. Informationssikkerhed og databeskyttelse skal sikres."
+)
+
+
+def test_short_norwegian_text_bug_was_called_danish():
+    """Bug: a Norwegian paragraph with few of the counted function words passed as Danish
+    and was classified; its spellings (-sjon, øy, "å") now count, as Danish ones do."""
+    assert language(NORWEGIAN_SHORT) == "no"
+    assert language(DANISH_SHORT) == "da"
+
+
 def test_danish_corpus_is_never_called_norwegian():
     for path in sorted(CORPUS.glob("*/*.txt")):
         assert language(Path(path).read_text(encoding="utf-8")) == "da", path

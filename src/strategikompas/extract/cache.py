@@ -19,7 +19,7 @@ from .model import Strategy
 # Bump when a change to extraction changes its output: every cached entry is then rebuilt.
 # Entries also carry a fingerprint of the extract package's source, so a developer's
 # unreleased change never reads a stale entry either.
-EXTRACTOR_VERSION = "3.3"  # 3.3: paragraphs cut by a page break joined; a longer column keeps its end
+EXTRACTOR_VERSION = "3.3"  # 3.3: page-break joins, column ends, hyphen runs, language by spelling too
 CACHE_FOLDER = "extract-cache"
 
 

@@ -21,11 +21,21 @@ _DATE_YEAR = re.compile(r"\b(?:\d{1,2}\.\s*)?(?:januar|februar|marts|april|maj|j
 # function words that tell the Scandinavian languages and English apart; words two of
 # them share (og, er, det, ikke, til, som, med, på ...) are left out on purpose
 _FUNCTION_WORDS = {
-    "da": "af efter gennem mellem nogle nogen meget bliver hvad sådan end mod vores jeres ud op nu hjælp udvikling således".split(),
-    "no": "av etter gjennom mellom noen mye seg blir hva slik enn mot våre ut opp nå hjelp utvikling innbyggere innbyggerne ikkje eit ein frå korleis kva".split(),
+    "da": (
+        "af efter gennem mellem nogle nogen meget bliver hvad sådan end mod vores jeres ud op nu hjælp udvikling således "
+        "udvikle bruge arbejde samarbejde medarbejdere medarbejderne"
+    ).split(),
+    "no": (
+        "av etter gjennom mellom noen mye seg blir hva slik enn mot våre ut opp nå hjelp utvikling innbyggere innbyggerne "
+        "ikkje eit ein frå korleis kva utvikle bruke arbeid arbeide samarbeid samarbeide medarbeidere medarbeiderne å"
+    ).split(),
     "sv": "och att är för inte ett också detta dessa hur mellan utveckling genom skall ska vara kommer invånare tjänster deras vilka".split(),
     "en": "the and of is are that with will this be from our which municipality citizens their should".split(),
 }
+
+
+_NO_SPELLING = re.compile(r"sjon(en|er|ene)?$|øy")
+_DA_SPELLING = re.compile(r"tion(en|er|erne)?$|øj")
 
 
 def document_title(blocks: list[Block]) -> tuple[str, int]:
@@ -85,5 +95,8 @@ def language(text: str) -> str:
     words = Counter(re.findall(r"[a-zæøåäöé]+", text.lower()))
     scores = {lang: sum(words[w] for w in vocab) for lang, vocab in _FUNCTION_WORDS.items()}
     scores["sv"] += 2 * sum(text.lower().count(c) for c in "äö")
+    # spellings that differ: Norwegian informasjon, høy; Danish information, høj
+    scores["no"] += sum(n for w, n in words.items() if _NO_SPELLING.search(w))
+    scores["da"] += sum(n for w, n in words.items() if _DA_SPELLING.search(w))
     best = max(scores, key=lambda lang: scores[lang])
     return best if scores[best] >= max(3, 1.5 * scores["da"]) and best != "da" else "da"
