@@ -278,6 +278,7 @@ def test_non_danish_document_is_skipped_unless_forced(classified_workspace: Path
     result = runner.invoke(app, ["classify", str(doc), "--jsonl", "-", "-w", str(classified_workspace)])
     assert result.exit_code == 0, result.output
     assert "skipped" in result.output and str(doc) in result.output and "--force" in result.output
+    assert "looks Swedish (sv), not Danish" in " ".join(result.output.split())
     assert not [line for line in result.stdout.splitlines() if line.startswith("{")]
     forced = runner.invoke(app, ["classify", str(doc), "--force", "--jsonl", "-", "-w", str(classified_workspace)])
     assert forced.exit_code == 0, forced.output

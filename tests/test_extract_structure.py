@@ -214,7 +214,7 @@ def test_a_norwegian_document_is_flagged(tmp_path):
     path.write_text("Digitaliseringsstrategi 2024-2028\n\n" + NORWEGIAN * 3, encoding="utf-8")
     s = extract_path(path)
     assert s.language == "no"
-    assert any("not Danish" in w for w in s.warnings)
+    assert any("looks Norwegian (no), not Danish" in w for w in s.warnings)
 
 
 def test_table_of_contents_is_not_a_section(tmp_path):

@@ -128,7 +128,9 @@ class _LazyModel:
 def _language_problem(strategy, force: bool) -> str | None:
     language = getattr(strategy, "language", "da") or "da"
     if language != "da" and not force:
-        return f"the text looks {language}, not Danish: skipped (use --force to classify it anyway)"
+        from .extract.meta import language_name
+
+        return f"the text looks {language_name(language)}, not Danish: skipped (use --force to classify it anyway)"
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .detect import detect
-from .meta import document_title, document_type, language, period
+from .meta import document_title, document_type, language, language_name, period
 from .model import Block, Strategy
 from .structure import outline
 
@@ -38,7 +38,7 @@ def build_strategy(blocks: list[Block], kommune: str | None, pages: int | None, 
     text = "\n".join(b.text for b in blocks)
     lang = language(text)
     if lang != "da":
-        warnings = [*warnings, f"{name}: the language looks like '{lang}', not Danish; classify skips it unless forced"]
+        warnings = [*warnings, f"{name}: the language looks {language_name(lang)}, not Danish; classify skips it unless forced"]
     if not found.sections:
         warnings = [*warnings, f"{name}: no text"]
     return Strategy(

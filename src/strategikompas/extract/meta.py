@@ -34,6 +34,14 @@ _FUNCTION_WORDS = {
 }
 
 
+LANGUAGE_NAMES = {"da": "Danish", "no": "Norwegian", "sv": "Swedish", "en": "English"}
+
+
+def language_name(code: str) -> str:
+    """ "no" -> "Norwegian (no)", for messages."""
+    return f"{LANGUAGE_NAMES.get(code, code)} ({code})"
+
+
 _NO_SPELLING = re.compile(r"sjon(en|er|ene)?$|øy")
 _DA_SPELLING = re.compile(r"tion(en|er|erne)?$|øj")
 
