@@ -58,9 +58,8 @@ def sentence_rows(sections: list, book: cb.Codebook, model) -> list[SentenceRow]
     # A paragraph break always ends a sentence: headings, list items and lead lines carry
     # no final full stop, and the sentencizer would run them into the next paragraph.
     # A list item's "- " marks the structure (extract.structure); the sentence is the text.
-    paragraphs = [
-        (section, LIST_MARK.sub("", p)) for section in sections for p in PARAGRAPH_BREAK.split(section.text) if LIST_MARK.sub("", p).strip()
-    ]
+    pieces = [(section, LIST_MARK.sub("", p)) for section in sections for p in PARAGRAPH_BREAK.split(section.text)]
+    paragraphs = [(section, p) for section, p in pieces if p.strip()]
     found = []
     for (section, _), doc in zip(paragraphs, nlp.pipe([p for _, p in paragraphs]), strict=True):
         for sent in doc.sents:
