@@ -57,6 +57,17 @@ def test_reported_agreement_is_computed_from_the_two_annotation_files():
             assert gold[sid] == a[sid]
 
 
+def test_reported_accuracy_is_what_evaluate_measures():
+    """The figures in data/annotations/README.md are today's, not an older run's."""
+    book = codebook.load(bundled_root() / "data" / "fokusomraader.toml")
+    result = evaluate(ANNOTATIONS, book)
+    readme = (ANNOTATIONS / "README.md").read_text(encoding="utf-8")
+    codebook_row = f"| the codebook alone (`data/fokusomraader.toml` now) | {result.codebook_micro.f1:.3f} | {result.codebook_macro.f1:.3f} |"
+    classifier_row = f"| the classifier (codebook as prior + logistic regression) | {result.classifier_micro.f1:.3f} | {result.classifier_macro.f1:.3f} |"
+    assert codebook_row in readme
+    assert classifier_row in readme
+
+
 def test_annotation_file_with_unknown_label_names_file_and_line(tmp_path: Path):
     bad = tmp_path / "labels.jsonl"
     bad.write_text('{"id": "x-1", "labels": []}\n{"id": "x-2", "labels": ["borger", "økonomi"]}\n', encoding="utf-8")

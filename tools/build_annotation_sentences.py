@@ -27,6 +27,17 @@ SOURCES = [
     ("kl-kortlaegning", SHARED / "seeds" / "kl-kortlaegning-digitalisering.txt"),
 ]
 PDF = SHARED / "pdfs" / "faellesoffentlig-digitaliseringsstrategi-2026-2029.pdf"
+# The PDF's running header with its page number ("4 DEN ... 2026-2029" on even pages,
+# "DEN ... 2026-2029 5" on odd ones). The first version of this script kept it in 17
+# sentences; they were cleaned with strip_running_header, their labels unchanged.
+RUNNING_HEADER = "DEN FÆLLESOFFENTLIGE DIGITALISERINGSSTRATEGI 2026-2029"
+
+
+def strip_running_header(text: str, page: int) -> str:
+    """Drop the running header and its page number from a page's text (the title page keeps its title)."""
+    header = re.escape(RUNNING_HEADER)
+    text = re.sub(rf"(?:^|(?<=\s))(?:{page} {header}|{header} {page})(?=\s|$)", "", text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def pdf_pages(path: Path) -> list[tuple[int, str]]:
@@ -37,7 +48,7 @@ def pdf_pages(path: Path) -> list[tuple[int, str]]:
         text = page.get_textpage().get_text_range().replace("\r\n", "\n")
         text = re.sub("\ufffe\n?", "", text)  # pdfium's mark for a soft hyphen at a line end
         text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
-        pages.append((number, re.sub(r"\s*\n\s*", " ", text)))
+        pages.append((number, strip_running_header(re.sub(r"\s*\n\s*", " ", text), number)))
     return pages
 
 
