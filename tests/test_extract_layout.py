@@ -240,9 +240,9 @@ def test_sentence_cut_by_page_break_bug_is_joined_again(tmp_path):
     c.drawString(width - 80, 25, "Side 2")
     c.showPage()
     c.save()
-    blocks, pages, _ = read_pdf(path)
-    assert pages == 2
-    assert [(b.text, b.page) for b in blocks] == [
+    read = read_pdf(path)
+    assert read.pages == 2
+    assert [(b.text, b.page) for b in read.blocks] == [
         (
             "Direktionen har ansvar for rammerne. Herunder ansvar for politisk involvering i arbejdet "
             "med digitaliseringen og teknologiudnyttelse, der kan understøtte ambitionerne.",
@@ -304,7 +304,7 @@ def test_longer_column_end_was_read_after_the_other_column_bug(tmp_path):
     ]
     right = ["Højre spalte begynder med en ny sætning om", "data og sikkerhed i kommunen."]
     box = ["En boks under begge spalter med et citat."]
-    blocks, _, _ = read_pdf(_columns_pdf(tmp_path / "spalter.pdf", left, right, box))
+    blocks = read_pdf(_columns_pdf(tmp_path / "spalter.pdf", left, right, box)).blocks
     texts = [b.text for b in blocks]
     assert len(texts) == 3, texts
     assert texts[0].startswith("Venstre spalte linje 1") and texts[0].endswith("Den sidste linje i venstre spalte slutter her.")
@@ -334,14 +334,14 @@ def test_hyphen_drawn_as_its_own_run_was_taken_for_a_line_end_mark_bug(tmp_path)
     c.drawString(60, y - 12, "og strømninger fra det globale samfund.")
     c.showPage()
     c.save()
-    blocks, _, _ = read_pdf(path)
+    blocks = read_pdf(path).blocks
     assert [b.text for b in blocks] == ["Et komplekst landskab af EU-regulering og strømninger fra det globale samfund."]
 
 
 def test_real_pdf_keeps_hyphens_inside_words():
     from strategikompas.extract.pdf import read_pdf
 
-    blocks, _, _ = read_pdf(needs_shared(REAL_PDF))
+    blocks = read_pdf(needs_shared(REAL_PDF)).blocks
     text = "\n".join(b.text for b in blocks)
     for phrase in ["EU-regulering og strømninger", "Fælles it-arkitektur", "75-89-årige", "strategi 2026-2029.", "tech-aktørers forretningsmodeller"]:
         assert phrase in text, phrase

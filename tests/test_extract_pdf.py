@@ -56,18 +56,6 @@ def test_line_end_hyphens_and_ligatures_are_repaired():
     assert page_paragraphs("IT-\nSikkerhed") == ["IT- Sikkerhed"]  # a capital after the hyphen: a real hyphen
 
 
-def test_scanned_pdf_without_text_needs_ocr(tmp_path):
-    from reportlab.pdfgen import canvas
-
-    path = tmp_path / "scan.pdf"
-    c = canvas.Canvas(str(path))
-    c.rect(50, 50, 400, 600, fill=1)  # an image-like page, no text
-    c.showPage()
-    c.save()
-    with pytest.raises(DocumentError, match=r"scan.pdf: no text layer: needs OCR"):
-        extract_path(path)
-
-
 def test_encrypted_pdf_is_named(tmp_path):
     path = make_pdf(tmp_path / "locked.pdf", [["Hemmelig strategi"]], encrypt="hemmelig")
     with pytest.raises(DocumentError, match="locked.pdf: encrypted"):
@@ -132,7 +120,7 @@ def test_extract_command_json_keys_on_a_file_outside_the_corpus(runner, tmp_path
     result = runner.invoke(app, ["extract", str(pdf), "--format", "json", "--kommune", "Odder"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert list(data) == ["kommune", "title", "period", "document_type", "language", "pages", "vision", "principles", "themes", "sections", "warnings"]
+    assert list(data) == ["kommune", "title", "period", "document_type", "language", "pages", "vision", "principles", "themes", "sections", "warnings", "ocr_pages", "unread_pages"]
     assert data["kommune"] == "Odder" and data["pages"] == 1
     assert any("datasikkerheden" in s["text"] and s["page"] == 1 for s in data["sections"])
 

@@ -77,8 +77,9 @@ def sentence_rows(sections: list, book: cb.Codebook, model) -> list[SentenceRow]
     return rows
 
 
-def extractor_name(path: Path) -> str:
-    """Which reader and extractor version read the document, for the facts compare shows."""
+def extractor_name(path: Path, strategy=None) -> str:
+    """Which reader and extractor version read the document, for the facts compare shows
+    ("pdf + OCR s. 1-3" when pages were read by OCR)."""
     from .extract.cache import EXTRACTOR_VERSION
     from .extract.detect import detect
 
@@ -86,6 +87,11 @@ def extractor_name(path: Path) -> str:
         kind = detect(path)
     except Exception:  # the document was read a moment ago; this is a label only
         kind = path.suffix.lstrip(".").lower() or "?"
+    ocr_pages = getattr(strategy, "ocr_pages", None)
+    if ocr_pages:
+        from .extract.model import page_span
+
+        kind += f" + OCR s. {page_span(ocr_pages)}"
     return f"{kind} (udtræk {EXTRACTOR_VERSION})"
 
 
@@ -122,6 +128,13 @@ class _LazyModel:
 
             self._trained = load_or_train(self.ws.annotations_dir, self.book, self.ws.models_dir, self.announce)
         return self._trained
+
+
+def _announce_warnings(strategy, announce: Callable[[str], None]) -> None:
+    """Extraction's warnings on a document that is classified (pages read by OCR or left
+    unread, characters the fonts do not map): the analyst should know before quoting it."""
+    for warning in strategy.warnings:
+        announce(warning)
 
 
 def _language_problem(strategy, force: bool) -> str | None:
@@ -184,9 +197,10 @@ def classify_documents(
             if problem:
                 report.skipped[doc.doc_id] = f"{path}: {problem}"
                 continue
+            _announce_warnings(strategy, announce)
             store.put_document(
                 doc.doc_id, doc.kommune, doc.title, digest, fp, pipeline_id(), rows, dt.datetime.now().isoformat(timespec="seconds"),
-                strategy=strategy.to_json_dict(), extractor=extractor_name(path),
+                strategy=strategy.to_json_dict(), extractor=extractor_name(path, strategy),
             )
             report.classified.append(doc.doc_id)
     if model._trained is not None:
@@ -246,6 +260,8 @@ def classify_paths(
                 result.records = [record(strategy.kommune, str(path), r) for r in rows]
                 if not rows:
                     result.skipped = "no sentences found"
+                else:
+                    _announce_warnings(strategy, announce)
         except InputError as exc:
             result.error = str(exc) if str(path) in str(exc) else f"{path}: {exc}"
         except Exception as exc:  # one bad file never stops the others

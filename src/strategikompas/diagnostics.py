@@ -1,4 +1,4 @@
-"""What ``strategikompas doctor`` reports: which pipeline, codebook, workspace and store are in use."""
+"""What ``strategikompas doctor`` reports: which pipeline, OCR, codebook, workspace and store are in use."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def facts(ws: Workspace, codebook_path: Path | None = None) -> list[tuple[str, s
         ("strategikompas", __version__),
         ("spaCy", version("spacy")),
         ("pipeline", pipeline_id() + ("" if model_installed() else f" (install {MODEL} for the full model)")),
+        ("OCR", _ocr()),
         ("codebook", f"{book.path} (version {book.version}, {len(book.labels)} fokusområder)"),
         ("workspace", f"{ws.root}" + (" (bundled)" if ws.bundled else "")),
         ("results", str(ws.results)),
@@ -42,3 +43,10 @@ def facts(ws: Workspace, codebook_path: Path | None = None) -> list[tuple[str, s
         except sqlite3.DatabaseError as exc:
             rows.append(("store", f"{store} (unreadable: {exc}; start it over with --rebuild)"))
     return rows
+
+
+def _ocr() -> str:
+    from .extract import ocr
+
+    found = ocr.engine()
+    return f"{found.describe()} ({found.path}), for PDF pages without a text layer" if found else f"none: {ocr.missing()}"

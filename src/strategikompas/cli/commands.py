@@ -56,7 +56,7 @@ def init(directory: Annotated[Path, typer.Argument(help="New or empty folder for
 
 @app.command()
 def doctor(codebook: CodebookOpt = None, ws_path: WorkspaceOpt = None) -> None:
-    """Show which spaCy pipeline, codebook, workspace and results store are in use.
+    """Show which spaCy pipeline, OCR, codebook, workspace and results store are in use.
 
     Example: strategikompas doctor
     """

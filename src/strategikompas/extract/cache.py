@@ -19,7 +19,7 @@ from .model import Strategy
 # Bump when a change to extraction changes its output: every cached entry is then rebuilt.
 # Entries also carry a fingerprint of the extract package's source, so a developer's
 # unreleased change never reads a stale entry either.
-EXTRACTOR_VERSION = "3.3"  # 3.3: page-break joins, column ends, hyphen runs, language by spelling too
+EXTRACTOR_VERSION = "3.4"  # 3.4: OCR for pages without a text layer
 CACHE_FOLDER = "extract-cache"
 
 
@@ -40,14 +40,21 @@ def cache_path(cache_dir: Path, digest: str) -> Path:
 
 
 def load_entry(path: Path, digest: str) -> Strategy | None:
-    """The cached Strategy, or None when missing, from another version, or unreadable."""
+    """The cached Strategy, or None when missing, from another version, or unreadable, or
+    when it has scanned pages left unread for want of OCR and OCR is installed now."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("version") != version() or data.get("sha256") != digest:
             return None
-        return Strategy.from_dict(data["strategy"])
+        strategy = Strategy.from_dict(data["strategy"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    if strategy.unread_pages:
+        from .ocr import engine
+
+        if engine() is not None:
+            return None
+    return strategy
 
 
 def extract_cached(path: Path, cache_dir: Path, kommune: str | None = None) -> Strategy:

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from .detect import detect
 from .meta import document_title, document_type, language, language_name, period
-from .model import Block, Strategy
+from .model import Read, Strategy
 from .structure import outline
 
 
-def read_blocks(path: Path) -> tuple[list[Block], int | None, list[str]]:
-    """The document's blocks, its page count (PDF) and warnings."""
+def read_blocks(path: Path) -> Read:
+    """The document's blocks, with its page count and OCR facts for a PDF, and warnings."""
     kind = detect(path)
     if kind == "pdf":
         from .pdf import read_pdf
@@ -25,13 +25,14 @@ def read_blocks(path: Path) -> tuple[list[Block], int | None, list[str]]:
     if kind == "html":
         from .html import html_blocks
 
-        return html_blocks(text, path), None, []
+        return Read(html_blocks(text, path))
     from .text import text_blocks
 
-    return text_blocks(text), None, []
+    return Read(text_blocks(text))
 
 
-def build_strategy(blocks: list[Block], kommune: str | None, pages: int | None, warnings: list[str], name: str) -> Strategy:
+def build_strategy(read: Read, kommune: str | None, name: str) -> Strategy:
+    blocks, warnings = read.blocks, read.warnings
     title, used = document_title(blocks)
     body = blocks[used:]
     found = outline(body)
@@ -47,17 +48,18 @@ def build_strategy(blocks: list[Block], kommune: str | None, pages: int | None, 
         period=period(title, body),
         document_type=document_type(title, body),
         language=lang,
-        pages=pages,
+        pages=read.pages,
         sections=found.sections,
         vision=found.vision,
         principles=found.principles,
         themes=found.themes,
         warnings=warnings,
+        ocr_pages=read.ocr_pages,
+        unread_pages=read.unread_pages,
     )
 
 
 def extract_path(path: Path, kommune: str | None = None) -> Strategy:
     """Any supported document into a Strategy. Raises DocumentError naming the file."""
     path = Path(path)
-    blocks, pages, warnings = read_blocks(path)
-    return build_strategy(blocks, kommune, pages, warnings, path.name)
+    return build_strategy(read_blocks(path), kommune, path.name)

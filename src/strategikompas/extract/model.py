@@ -24,6 +24,28 @@ class Block:
     lead: str = ""
 
 
+@dataclass
+class Read:
+    """What a reader got from a document, before the structure is found."""
+
+    blocks: list[Block]
+    pages: int | None = None  # page count (PDF)
+    warnings: list[str] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # pages without a text layer, read by OCR
+    unread_pages: list[int] = field(default_factory=list)  # pages without a text layer, not read (no OCR)
+
+
+def page_span(pages: list[int]) -> str:
+    """[1, 2, 3, 7] -> '1-3, 7'."""
+    runs: list[list[int]] = []
+    for page in sorted(pages):
+        if runs and page == runs[-1][-1] + 1:
+            runs[-1].append(page)
+        else:
+            runs.append([page])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
 def continues(previous: Block, block: Block) -> bool:
     """A paragraph that starts in lower case after one without a closing full stop is the
     rest of it, cut by a page break ("... ansvar for politisk involvering i" / page 3 /
@@ -80,11 +102,13 @@ class Strategy:
     principles: list[Item] = field(default_factory=list)
     themes: list[Item] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)
+    unread_pages: list[int] = field(default_factory=list)
 
     def to_json_dict(self) -> dict:
         data = asdict(self)
         data["sections"] = [{k: s[k] for k in ("kind", "title", "text", "page")} for s in data["sections"]]
-        keys = ["kommune", "title", "period", "document_type", "language", "pages", "vision", "principles", "themes", "sections", "warnings"]
+        keys = ["kommune", "title", "period", "document_type", "language", "pages", "vision", "principles", "themes", "sections", "warnings", "ocr_pages", "unread_pages"]
         return {k: data[k] for k in keys}
 
     @classmethod
@@ -102,4 +126,6 @@ class Strategy:
             principles=[Item(**i) for i in data["principles"]],
             themes=[Item(**i) for i in data["themes"]],
             warnings=[str(w) for w in data["warnings"]],
+            ocr_pages=[int(n) for n in data.get("ocr_pages", [])],
+            unread_pages=[int(n) for n in data.get("unread_pages", [])],
         )

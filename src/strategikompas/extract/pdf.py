@@ -20,8 +20,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import ocr
 from .detect import DocumentError
-from .model import Block, join_continuations
+from .model import Block, Read, join_continuations, page_span
 
 _SOFT_HYPHEN = re.compile("[\ufffe\x02]\\s*\n?")
 _PAGE_NUMBER = re.compile(r"^\s*(side\s+)?\d{1,3}\s*(/\s*\d{1,3})?\s*$", re.IGNORECASE)
@@ -322,6 +323,7 @@ class PageLines:
     height: float
     width: float
     lines: list[Line]
+    chars: int = 0  # characters in the page's text layer (0: a scan, a picture or blank)
 
 
 def read_pages(pdf, raw):
@@ -331,6 +333,7 @@ def read_pages(pdf, raw):
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
+            chars = textpage.count_chars()
             lines = _drop_doubles(_join_runs(_runs(textpage, raw)))
         finally:
             textpage.close()
@@ -342,7 +345,7 @@ def read_pages(pdf, raw):
         body = [x for x in lines if x not in top and x not in bottom]
         # running headers and footers are not part of the columns
         ordered = sorted(top, key=lambda x: (-x.y1, x.x0)) + reading_order(body, width) + sorted(bottom, key=lambda x: (-x.y1, x.x0))
-        yield PageLines(number + 1, height, width, ordered)
+        yield PageLines(number + 1, height, width, ordered, chars)
 
 
 def heading_level(size: float, bold: bool, text: str, body: float) -> int:
@@ -429,8 +432,9 @@ def open_pdf(path: Path):
         raise DocumentError(f"{path}: {problem}.") from exc
 
 
-def read_pdf(path: Path) -> tuple[list[Block], int, list[str]]:
-    """Blocks (with their page and heading level), the page count and warnings."""
+def read_pdf(path: Path) -> Read:
+    """Blocks (with their page and heading level), the page count, warnings, and the pages
+    without a text layer: read by OCR when tesseract is installed, else named as unread."""
     import pypdfium2.raw as raw
 
     pdf = open_pdf(path)
@@ -438,12 +442,88 @@ def read_pdf(path: Path) -> tuple[list[Block], int, list[str]]:
         count = len(pdf)
         if count == 0:
             raise DocumentError(f"{path}: the PDF has no pages.")
-        blocks = page_blocks(read_pages(pdf, raw), count)
+        textless: list[int] = []
+        blocks = page_blocks(_noting_textless(read_pages(pdf, raw), textless), count)
+        scanned = [n for n in textless if _has_ink(pdf, n)]
+        read = read_scans(pdf, scanned, path.name)
     finally:
         pdf.close()
+    if read.blocks:
+        blocks = join_continuations(sorted([*blocks, *read.blocks], key=lambda b: b.page or 0), join_words)
     if not blocks:
-        raise DocumentError(f"{path}: no text layer: needs OCR.")
-    return blocks, count, replacement_warnings(blocks, path.name)
+        if not scanned:
+            raise DocumentError(f"{path}: no text: its pages are blank.")
+        if read.ocr_pages:
+            raise DocumentError(f"{path}: no text layer, and OCR found no text on {_pages(read.ocr_pages)}.")
+        if ocr.engine() is None:
+            raise DocumentError(f"{path}: no text layer: needs OCR ({ocr.missing()}).")
+        raise DocumentError(f"{path}: no text layer, and OCR failed: {read.warnings[-1].split(': ', 1)[1]}.")
+    return Read(blocks, count, replacement_warnings(blocks, path.name) + read.warnings, read.ocr_pages, read.unread_pages)
+
+
+def _noting_textless(pages, textless: list[int]):
+    for page in pages:
+        if not page.chars:
+            textless.append(page.number)
+        yield page
+
+
+def _has_ink(pdf, number: int) -> bool:
+    page = pdf[number - 1]
+    try:
+        return ocr.has_ink(page)
+    finally:
+        page.close()
+
+
+def read_scans(pdf, numbers: list[int], name: str) -> Read:
+    """The scanned pages ``numbers`` by OCR: body paragraphs with their page, no headings.
+    Without tesseract they are named in a warning as unread; a page tesseract fails on is
+    named too, and the other pages are still read."""
+    if not numbers:
+        return Read([])
+    engine = ocr.engine()
+    if engine is None:
+        return Read([], warnings=[f"{name}: {_pages(numbers)} without a text layer not read: {ocr.missing()}"], unread_pages=numbers)
+    texts: dict[int, str] = {}
+    failed, warnings = [], []
+    for number in numbers:
+        page = pdf[number - 1]
+        try:
+            texts[number] = ocr.read_page(page, engine)
+        except ocr.OcrError as exc:
+            failed.append(number)
+            warnings.append(f"{name}: page {number} (no text layer): {exc}")
+        finally:
+            page.close()
+    done = list(texts)
+    blocks = [Block(para, number) for number, text in _drop_running_lines(texts).items() for para in page_paragraphs(text)]
+    if done:
+        warnings.insert(0, f"{name}: {_pages(done)} without a text layer read by OCR ({engine.describe()}): check quotes against the PDF")
+    return Read(blocks, warnings=warnings, ocr_pages=done, unread_pages=failed)
+
+
+def _drop_running_lines(texts: dict[int, str]) -> dict[int, str]:
+    """Pages' OCR text without the short first or last line that recurs on several scanned
+    pages alike, page numbers aside: a running header or footer, dropped as on pages with a
+    text layer. Lines, not paragraphs: OCR may put a header in one paragraph with the text."""
+    key = lambda line: re.sub(r"\d+", "#", line.strip().lower())  # noqa: E731
+    lines = {page: [line for line in text.splitlines() if line.strip()] for page, text in texts.items()}
+    edges = Counter(k for page in lines.values() if page for k in {key(page[0]), key(page[-1])})
+    repeated = {k for k, n in edges.items() if n >= max(2, len(texts) // 4) and len(k.split()) <= 12}
+    out = {}
+    for page, text in texts.items():
+        kept = text.splitlines()
+        for edge in (0, -1):
+            filled = [i for i, line in enumerate(kept) if line.strip()]
+            if filled and key(kept[filled[edge]]) in repeated:
+                del kept[filled[edge]]
+        out[page] = "\n".join(kept)
+    return out
+
+
+def _pages(numbers: list[int]) -> str:
+    return f"page{'s' if len(numbers) > 1 else ''} {page_span(numbers)}"
 
 
 def replacement_warnings(blocks: list[Block], name: str) -> list[str]:
@@ -451,4 +531,4 @@ def replacement_warnings(blocks: list[Block], name: str) -> list[str]:
     bad = sorted({b.page for b in blocks if "\ufffd" in b.text and b.page is not None})
     if not bad:
         return []
-    return [f"{name}: contains U+FFFD (characters the PDF's fonts do not map to text) on page(s) {', '.join(map(str, bad))}"]
+    return [f"{name}: contains U+FFFD (characters the PDF's fonts do not map to text) on page(s) {page_span(bad)}"]

@@ -1,0 +1,198 @@
+"""OCR for PDF pages without a text layer: real scans made in the test (reportlab draws
+the text, pypdfium2 renders it to a picture, reportlab puts only the picture in a new PDF)
+read by the real tesseract. "No tesseract" is a PATH without it, "no Danish data" and a
+failing tesseract are the real program with an empty TESSDATA_PREFIX."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scans import make_scan
+from strategikompas.cli import app
+from strategikompas.extract import ocr
+from strategikompas.extract.cache import extract_cached
+from strategikompas.extract.detect import DocumentError
+from strategikompas.extract.document import extract_path
+
+needs_tesseract = pytest.mark.skipif(ocr.engine() is None, reason="tesseract with Danish data is not installed (.ci/run installs it)")
+
+PAGE_1 = ["Vi vil styrke informationssikkerheden, så borgerne", "kan have tillid til kommunens digitale løsninger."]
+PAGE_2 = ["Medarbejderne skal have de digitale kompetencer,", "der skal til for at bruge ny teknologi."]
+PAGE_3 = ["Data skal deles sikkert på tværs af forvaltningerne."]
+
+
+@pytest.fixture
+def fresh_ocr():
+    """Look for tesseract anew in the test and again after it."""
+    ocr.forget()
+    yield
+    ocr.forget()
+
+
+@pytest.fixture
+def without_tesseract(tmp_path, monkeypatch, fresh_ocr):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    ocr.forget()
+
+
+def _text(strategy) -> dict[int, str]:
+    pages: dict[int, str] = {}
+    for section in strategy.sections:
+        pages[section.page] = (pages.get(section.page, "") + " " + section.text).strip()
+    return pages
+
+
+@needs_tesseract
+def test_scanned_pages_are_read_by_ocr_with_their_page_numbers(tmp_path, fresh_ocr):
+    path = make_scan(tmp_path / "blandet.pdf", [PAGE_1, PAGE_2, PAGE_3], scanned={1, 3})
+    strategy = extract_path(path)
+    pages = _text(strategy)
+    assert "Vi vil styrke informationssikkerheden, så borgerne kan have tillid til kommunens digitale løsninger." in pages[1]
+    assert "Medarbejderne skal have de digitale kompetencer" in pages[2]  # the text layer
+    assert "Data skal deles sikkert på tværs af forvaltningerne." in pages[3]
+    assert strategy.ocr_pages == [1, 3] and strategy.unread_pages == []
+    assert any("pages 1, 3 without a text layer read by OCR (tesseract" in w for w in strategy.warnings)
+
+
+@needs_tesseract
+def test_running_header_on_scanned_pages_is_dropped(tmp_path, fresh_ocr):
+    header = ["ODDER KOMMUNE DIGITALISERINGSSTRATEGI", ""]
+    middle = ["", "Det gælder for hele kommunen.", ""]  # recurs too, but not at a page's edge
+    pages = [header + body + middle + [f"Side {n}"] for n, body in enumerate([PAGE_1, PAGE_2, PAGE_3], start=1)]
+    strategy = extract_path(make_scan(tmp_path / "scan.pdf", pages))
+    text = " ".join(s.text for s in strategy.sections)
+    assert "informationssikkerheden" in text and "kompetencer" in text and "forvaltningerne" in text
+    assert "ODDER KOMMUNE DIGITALISERINGSSTRATEGI" not in text and "Side" not in text
+    assert text.count("Det gælder for hele kommunen.") == 3
+
+
+@needs_tesseract
+def test_blank_page_is_not_sent_to_ocr(tmp_path, fresh_ocr):
+    path = make_scan(tmp_path / "blank.pdf", [PAGE_1, []], scanned=set())
+    strategy = extract_path(path)
+    assert strategy.pages == 2 and strategy.ocr_pages == [] and strategy.unread_pages == []
+    assert not any("OCR" in w for w in strategy.warnings)
+
+
+@needs_tesseract
+def test_picture_without_words_says_ocr_found_no_text(tmp_path, fresh_ocr):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "billede.pdf"
+    c = canvas.Canvas(str(path))
+    c.rect(50, 50, 400, 600, fill=1)  # ink, but no words
+    c.showPage()
+    c.save()
+    with pytest.raises(DocumentError, match=r"billede.pdf: no text layer, and OCR found no text on page 1"):
+        extract_path(path)
+
+
+def test_scan_without_tesseract_names_what_to_install(tmp_path, without_tesseract):
+    path = make_scan(tmp_path / "scan.pdf", [PAGE_1, PAGE_3])
+    with pytest.raises(DocumentError, match=r"scan.pdf: no text layer: needs OCR \(tesseract is not installed: install tesseract-ocr and tesseract-ocr-dan"):
+        extract_path(path)
+
+
+def test_mixed_pdf_without_tesseract_keeps_its_text_and_names_the_unread_pages(tmp_path, without_tesseract):
+    path = make_scan(tmp_path / "blandet.pdf", [PAGE_1, PAGE_2, PAGE_3], scanned={1, 3})
+    strategy = extract_path(path)
+    assert list(_text(strategy)) == [2]
+    assert strategy.unread_pages == [1, 3] and strategy.ocr_pages == []
+    assert any("pages 1, 3 without a text layer not read: tesseract is not installed" in w for w in strategy.warnings)
+
+
+@needs_tesseract
+def test_tesseract_without_danish_data_is_named(tmp_path, monkeypatch, fresh_ocr):
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # a folder without dan.traineddata
+    ocr.forget()
+    assert ocr.engine() is None
+    assert "tesseract has no Danish data: install tesseract-ocr and tesseract-ocr-dan" in ocr.missing()
+
+
+@needs_tesseract
+def test_tesseract_failing_on_pages_names_them_and_keeps_the_rest(tmp_path, monkeypatch, fresh_ocr):
+    path = make_scan(tmp_path / "blandet.pdf", [PAGE_1, PAGE_2, PAGE_3], scanned={1, 3})
+    assert ocr.engine() is not None  # found with its data ...
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # ... which is then gone
+    strategy = extract_path(path)
+    assert list(_text(strategy)) == [2]
+    assert strategy.unread_pages == [1, 3]
+    assert [w.split(":")[0] for w in strategy.warnings if "tesseract failed" in w] == ["blandet.pdf"] * 2
+    assert any(w.startswith("blandet.pdf: page 3 (no text layer): tesseract failed") for w in strategy.warnings)
+
+
+@needs_tesseract
+def test_tesseract_failing_on_every_page_says_so(tmp_path, monkeypatch, fresh_ocr):
+    path = make_scan(tmp_path / "scan.pdf", [PAGE_1, PAGE_3])
+    assert ocr.engine() is not None
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
+    with pytest.raises(DocumentError, match=r"scan.pdf: no text layer, and OCR failed: page 2 \(no text layer\): tesseract failed"):
+        extract_path(path)
+
+
+def test_blank_pdf_says_its_pages_are_blank(tmp_path):
+    path = make_scan(tmp_path / "tom.pdf", [[], []])
+    with pytest.raises(DocumentError, match=r"tom.pdf: no text: its pages are blank"):
+        extract_path(path)
+
+
+@needs_tesseract
+def test_cached_extraction_with_unread_pages_is_redone_once_ocr_is_installed(tmp_path, monkeypatch, fresh_ocr):
+    path = make_scan(tmp_path / "blandet.pdf", [PAGE_1, PAGE_2, PAGE_3], scanned={1, 3})
+    cache = tmp_path / "cache"
+    with monkeypatch.context() as m:
+        m.setenv("PATH", str(tmp_path))
+        ocr.forget()
+        assert extract_cached(path, cache).unread_pages == [1, 3]
+        assert extract_cached(path, cache).unread_pages == [1, 3]  # still no OCR: the entry serves
+    ocr.forget()
+    strategy = extract_cached(path, cache)
+    assert strategy.ocr_pages == [1, 3] and strategy.unread_pages == []
+    assert 1 in _text(strategy) and 3 in _text(strategy)
+
+
+@needs_tesseract
+def test_classify_a_scanned_pdf_gives_sentences_with_pages_and_says_ocr(runner, tmp_path, classified_workspace, fresh_ocr):
+    path = make_scan(tmp_path / "scan.pdf", [PAGE_1, PAGE_2, PAGE_3])
+    result = runner.invoke(app, ["classify", str(path), "--jsonl", "-", "-w", str(classified_workspace)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    by_page = {row["page"]: row for row in rows}
+    assert sorted(by_page) == [1, 2, 3]
+    assert "sikkerhed" in by_page[1]["labels"] and "kompetencer" in by_page[2]["labels"]
+    assert "read by OCR" in result.stderr
+
+
+@needs_tesseract
+def test_facts_name_the_pages_read_by_ocr(tmp_path, fresh_ocr):
+    from strategikompas.classify import extractor_name
+    from strategikompas.extract.cache import EXTRACTOR_VERSION
+
+    path = make_scan(tmp_path / "blandet.pdf", [PAGE_1, PAGE_2, PAGE_3, PAGE_1 + ["Side fire."]], scanned={1, 2, 4})
+    assert extractor_name(path, extract_path(path)) == f"pdf + OCR s. 1-2, 4 (udtræk {EXTRACTOR_VERSION})"
+    assert extractor_name(path) == f"pdf (udtræk {EXTRACTOR_VERSION})"
+
+
+def test_page_span():
+    from strategikompas.extract.model import page_span
+
+    assert page_span([7, 1, 2, 3, 5]) == "1-3, 5, 7"
+    assert page_span([4]) == "4"
+    assert page_span([]) == ""
+
+
+@needs_tesseract
+def test_doctor_says_which_ocr_is_used(runner, workspace_dir, fresh_ocr):
+    result = runner.invoke(app, ["doctor", "-w", str(workspace_dir)])
+    assert result.exit_code == 0, result.output
+    assert f"OCR: tesseract {ocr.engine().version}, dan" in " ".join(result.output.split())
+
+
+def test_doctor_without_tesseract_says_what_to_install(runner, workspace_dir, without_tesseract):
+    result = runner.invoke(app, ["doctor", "-w", str(workspace_dir)])
+    assert result.exit_code == 0, result.output
+    assert "OCR: none: tesseract is not installed: install tesseract-ocr and tesseract-ocr-dan" in " ".join(result.output.split())
