@@ -6,8 +6,11 @@ draws the text, pypdfium2 renders it at 200 dpi, a new PDF holds only the pictur
 its source with a text layer is kept. Reported, median of RUNS, all in the same run:
   text layer   ``read_pdf`` on the source PDF (the baseline)
   render       pypdfium2 rendering the scanned pages in grey at ocr.DPI (OCR's first step)
-  OCR          ``read_pdf`` on the scanned PDF (render + tesseract, one OpenMP thread)
-  OCR, default threads  the same with tesseract's own OpenMP thread count (ocr.THREADS = 0)
+  OCR          ``read_pdf`` on the scanned PDF (render + tesseract, one OpenMP thread,
+               ocr.WORKERS pages at once)
+  OCR, one page at a time   the same with ocr.WORKERS = 1
+  OCR, default threads  one page at a time with tesseract's own OpenMP thread count
+               (ocr.THREADS = 0)
 as seconds per page and as a ratio to the text layer, and the share of the source's words
 (in order, by difflib) that OCR gives back.
 Run: .venv/bin/python bench/bench_ocr.py (needs tesseract-ocr and tesseract-ocr-dan)."""
@@ -85,17 +88,26 @@ def main() -> None:
         base = seconds(lambda: read_pdf(source))
         rendering = seconds(render)
         reading = seconds(lambda: read_pdf(scan))
+        workers, ocr.WORKERS = ocr.WORKERS, 1
+        one_at_a_time = seconds(lambda: read_pdf(scan))
         ocr.THREADS = 0
         default_threads = seconds(lambda: read_pdf(scan))
-        ocr.THREADS = 1
+        ocr.THREADS, ocr.WORKERS = 1, workers
         got = " ".join(b.text for b in read_pdf(scan).blocks).split()
     want = " ".join(" ".join(p) for p in pages).split()
     match = difflib.SequenceMatcher(a=want, b=got, autojunk=False)
     same = sum(block.size for block in match.get_matching_blocks())
     print(f"{PAGES} pages, {ocr.engine().describe()}, {ocr.DPI} dpi, median of {RUNS}")
-    print(f"{'':21} {'s/page':>8} {'ratio to text layer':>20}")
-    for name, value in [("text layer", base), ("render", rendering), ("OCR", reading), ("OCR, default threads", default_threads)]:
-        print(f"{name:21} {value / PAGES:8.4f} {value / base:20.0f}")
+    print(f"{'':26} {'s/page':>8} {'ratio to text layer':>20}")
+    rows = [
+        ("text layer", base),
+        ("render", rendering),
+        (f"OCR, {ocr.WORKERS} pages at once", reading),
+        ("OCR, one page at a time", one_at_a_time),
+        ("OCR, default threads", default_threads),
+    ]
+    for name, value in rows:
+        print(f"{name:26} {value / PAGES:8.4f} {value / base:20.0f}")
     print(f"rendering's share of OCR time: {rendering / reading:.0%}")
     print(f"words given back by OCR, in order: {same}/{len(want)} ({same / len(want):.1%})")
 

@@ -47,7 +47,9 @@ def _text(strategy) -> dict[int, str]:
 
 
 @needs_tesseract
-def test_scanned_pages_are_read_by_ocr_with_their_page_numbers(tmp_path, fresh_ocr):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_scanned_pages_are_read_by_ocr_with_their_page_numbers(tmp_path, fresh_ocr, monkeypatch, workers):
+    monkeypatch.setattr(ocr, "WORKERS", workers)  # pages read one at a time, or two at once
     path = make_scan(tmp_path / "blandet.pdf", [PAGE_1, PAGE_2, PAGE_3], scanned={1, 3})
     strategy = extract_path(path)
     pages = _text(strategy)

@@ -24,6 +24,7 @@ TIMEOUT = 300  # seconds for one page
 # tesseract's OpenMP threads: one. With its default, a page took 5.3 s instead of 1.0 s on
 # a 2-core machine (bench/bench_ocr.py); a user's own OMP_THREAD_LIMIT is kept.
 THREADS = 1
+WORKERS = max(1, min(4, os.cpu_count() or 1))  # pages read at once, one tesseract process each
 INSTALL_HINT = "install tesseract-ocr and tesseract-ocr-dan (apt-get install tesseract-ocr tesseract-ocr-dan)"
 
 
@@ -81,13 +82,18 @@ def has_ink(page) -> bool:
         bitmap.close()
 
 
-def read_page(page, eng: Engine) -> str:
-    """The text of one rendered page, as tesseract reads it (paragraphs apart by blank lines)."""
+def render(page) -> bytes:
+    """The page in grey at ``DPI`` as a PGM image (what tesseract reads from stdin)."""
     bitmap = page.render(scale=DPI / 72, grayscale=True)
     try:
-        image = b"P5\n%d %d\n255\n" % (bitmap.width, bitmap.height) + bytes(_grey_rows(bitmap))
+        return b"P5\n%d %d\n255\n" % (bitmap.width, bitmap.height) + bytes(_grey_rows(bitmap))
     finally:
         bitmap.close()
+
+
+def read_image(image: bytes, eng: Engine) -> str:
+    """tesseract's text of one page image (paragraphs apart by blank lines). Safe to call
+    from several threads: each call is its own process."""
     command = [eng.path, "stdin", "stdout", "-l", LANGUAGE, "--dpi", str(DPI)]
     try:
         done = subprocess.run(command, input=image, capture_output=True, timeout=TIMEOUT, env=_env())
@@ -99,6 +105,36 @@ def read_page(page, eng: Engine) -> str:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise OcrError(f"tesseract failed ({reason[-1] if reason else f'exit {done.returncode}'})")
     return done.stdout.decode("utf-8", "replace")
+
+
+def read_pages(pdf, numbers: list[int], eng: Engine) -> tuple[dict[int, str], dict[int, str]]:
+    """The text of the pages ``numbers`` (from 1), and the error for each page that failed.
+
+    pdfium is not thread-safe, so pages are rendered here one at a time; the tesseract
+    processes run ``WORKERS`` at a time, and no more than that many images wait in memory
+    (an A4 page is some 9 MB at 300 dpi)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts: dict[int, str] = {}
+    errors: dict[int, str] = {}
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        for start in range(0, len(numbers), WORKERS):
+            batch = numbers[start : start + WORKERS]
+            images = []
+            for number in batch:
+                page = pdf[number - 1]
+                try:
+                    images.append(render(page))
+                finally:
+                    page.close()
+            futures = [pool.submit(read_image, image, eng) for image in images]
+            del images
+            for number, future in zip(batch, futures, strict=True):
+                try:
+                    texts[number] = future.result()
+                except OcrError as exc:
+                    errors[number] = str(exc)
+    return texts, errors
 
 
 def _env() -> dict[str, str]:

@@ -485,18 +485,9 @@ def read_scans(pdf, numbers: list[int], name: str) -> Read:
     engine = ocr.engine()
     if engine is None:
         return Read([], warnings=[f"{name}: {_pages(numbers)} without a text layer not read: {ocr.missing()}"], unread_pages=numbers)
-    texts: dict[int, str] = {}
-    failed, warnings = [], []
-    for number in numbers:
-        page = pdf[number - 1]
-        try:
-            texts[number] = ocr.read_page(page, engine)
-        except ocr.OcrError as exc:
-            failed.append(number)
-            warnings.append(f"{name}: page {number} (no text layer): {exc}")
-        finally:
-            page.close()
-    done = list(texts)
+    texts, errors = ocr.read_pages(pdf, numbers, engine)
+    warnings = [f"{name}: page {number} (no text layer): {error}" for number, error in errors.items()]
+    done, failed = list(texts), list(errors)
     blocks = [Block(para, number) for number, text in _drop_running_lines(texts).items() for para in page_paragraphs(text)]
     if done:
         warnings.insert(0, f"{name}: {_pages(done)} without a text layer read by OCR ({engine.describe()}): check quotes against the PDF")
