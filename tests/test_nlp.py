@@ -48,6 +48,29 @@ def test_run_on_list_items_bug_split_at_capital_vi(nlp):
     ]
 
 
+def test_heading_run_into_its_text_bug_was_one_sentence(nlp):
+    """Bug: only pronouns opened a run-on sentence, so a heading and a list item without
+    full stops ran into the next sentence ("... for fremtidige indkøb Ved anskaffelser og
+    opgraderinger ...", "Initiativ 4 En troværdig og inkluderende indgang for borgerne
+    Borgerne skal opleve ..."): one quote for two statements."""
+    text = (
+        "Vi skaber en baseline for fremtidige indkøb Ved anskaffelser skal data indgå. "
+        "Initiativ 4 En troværdig indgang for borgerne Borgerne skal opleve en mere samlet indgang. "
+        "Medarbejderne er fortrolige med teknologi Med andre ord er vi klar. "
+        "Den fælles udfordring I fase I og II samarbejder vi."
+    )
+    assert [s.text.strip() for s in nlp(text).sents] == [
+        "Vi skaber en baseline for fremtidige indkøb",
+        "Ved anskaffelser skal data indgå.",
+        "Initiativ 4",
+        "En troværdig indgang for borgerne",
+        "Borgerne skal opleve en mere samlet indgang.",
+        "Medarbejderne er fortrolige med teknologi",
+        "Med andre ord er vi klar.",
+        "Den fælles udfordring I fase I og II samarbejder vi.",
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -58,6 +81,8 @@ def test_run_on_list_items_bug_split_at_capital_vi(nlp):
         "Målene står i Den fælleskommunale handlingsplan for digitalisering.",  # a title after a preposition
         "Vi låner bøger fra biblioteket Det Kongelige Bibliotek hver uge.",  # a name in capitals
         "Vi håber, at De vil svare på skemaet.",  # the polite "De" is not a sentence start
+        "Projektet kører i fase I og II i hele kommunen.",  # a Roman numeral
+        "Vi samarbejder med Center For Cybersikkerhed om det.",  # a name after a capitalised word
     ],
 )
 def test_run_on_rule_leaves_other_sentences_whole(nlp, text):

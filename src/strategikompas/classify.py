@@ -32,8 +32,9 @@ def pipeline_id() -> str:
 # Bump when sentence splitting or how sentences are assembled into rows change.
 # 3: the trained classifier decides the labels. 4: a paragraph break ends a sentence.
 # 5: "Vi", "Der", "Det" ... after a lower-case word start a sentence (run-on list items from
-# PDFs); a list item's "- " is not part of its sentence.
-ALGORITHM = 5
+# PDFs); a list item's "- " is not part of its sentence. 6: more such sentence starters
+# ("En", "Ved", "Med", "Borgerne" ...): headings run into their body text split too.
+ALGORITHM = 6
 
 
 def fingerprint(ws: Workspace, book: cb.Codebook) -> str:

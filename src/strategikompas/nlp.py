@@ -41,9 +41,14 @@ def lemma(word: str) -> str:
     return lemma_table().get(lowered, lowered)
 
 
-# Words Danish capitalises only at the start of a sentence (not "De", the polite "you").
+# Words Danish capitalises only at the start of a sentence: pronouns (not "De", the polite
+# "you"), articles, prepositions, conjunctions and adverbs that open sentences, and the
+# nouns list items in strategies open with (Danish nouns are lower case inside a sentence).
+# Not "I": it is also a Roman numeral ("fase I og II").
 SENTENCE_STARTERS = frozenset(
-    "Vi Vores Der Det Den Dette Denne Disse Derfor Desuden Samtidig Endvidere Herudover Hvis Når".split()
+    """Vi Vores Der Det Den Dette Denne Disse Derfor Desuden Samtidig Endvidere Herudover Hvis Når
+    En Et Alle Med Ved For Som På Til Fra Gennem Efter Blandt Inden Men Og Også Her Endelig
+    Hermed Dermed Derudover Ligeledes Herunder Både Borgerne Medarbejderne Kommunen""".split()
 )
 # After these a capitalised word is a title's start ("i Den fælleskommunale handlingsplan").
 PREPOSITIONS = frozenset("i af om for til med på fra ved under efter mod over ad gennem hos mellem uden".split())
