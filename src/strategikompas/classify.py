@@ -308,8 +308,8 @@ def run(
     on_plan: Callable[[int], None] | None = None,
 ) -> ClassifyRun:
     """Classify kommuner of the corpus (all by default) and files given by path."""
-    from .compare import newest_document, resolve_kommuner
-    from .corpus import documents_for, load_manifest
+    from .compare import resolve_kommuner
+    from .corpus import documents_for, load_manifest, newest_document
 
     if rebuild:
         rebuild_store(ws)

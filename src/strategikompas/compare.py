@@ -35,14 +35,11 @@ class Comparison:
 
 
 def resolve_kommuner(ws: Workspace, requested: list[str]) -> list[str]:
-    """Resolve names against the link collection and the corpus (either may know a kommune)."""
+    """Resolve names against the link collection, the corpus and Denmark's 98 kommuner."""
     known = [r.kommune for r in linksamling.load(ws.linksamling_path)]
     known += [d.kommune for d in corpus.load_manifest(ws.manifest_path) if d.kommune not in known]
+    known += [k for k in names.KOMMUNER if k not in known]
     return [names.resolve(name, known) for name in requested]
-
-
-def newest_document(docs: list[corpus.Document]) -> corpus.Document:
-    return max(docs, key=lambda d: (d.end_year or 0, d.start_year or 0))
 
 
 def compare(
@@ -58,7 +55,7 @@ def compare(
     if len(set(kommuner)) < len(kommuner):
         raise InputError(f"The same kommune is named twice: {', '.join(requested)}")
     manifest = corpus.load_manifest(ws.manifest_path)
-    docs = [newest_document(corpus.documents_for(manifest, k)) for k in kommuner]
+    docs = [corpus.newest_document(corpus.documents_for(manifest, k)) for k in kommuner]
     report = classify_documents(ws, docs, book, on_document, on_plan=on_plan)
     if report.failed:
         raise RunError("; ".join(report.failed.values()))
@@ -283,9 +280,11 @@ def structure_rows(strategies: list) -> list[list[object]]:
 
 
 def classified_columns(ws: Workspace, book: cb.Codebook) -> Comparison:
-    """The matrix of every classified kommune (current fingerprint) by label (``--all``)."""
+    """The matrix of every classified kommune (current fingerprint) by label (``--all``):
+    one column per kommune, its newest document (as in ``compare``), even when older ones
+    are classified too."""
     fp = fingerprint(ws, book)
-    manifest = {d.doc_id: d for d in corpus.load_manifest(ws.manifest_path)}
+    manifest = {d.doc_id: d for d in corpus.newest_documents(corpus.load_manifest(ws.manifest_path))}
     columns = []
     with Store(ws.store_path) as store:
         ids = [r[0] for r in store.db.execute("SELECT doc_id FROM documents WHERE fingerprint = ? ORDER BY kommune", (fp,))]
@@ -302,12 +301,7 @@ def compare_all(
     ws: Workspace, book: cb.Codebook, on_document: Callable[[corpus.Document], None] | None = None, on_plan: Callable[[int], None] | None = None
 ) -> Comparison:
     """Classify every document in the corpus that is not current, then the matrix of all."""
-    manifest = corpus.load_manifest(ws.manifest_path)
-    by_kommune: dict[str, list[corpus.Document]] = {}
-    for d in manifest:
-        by_kommune.setdefault(d.kommune, []).append(d)
-    docs = [newest_document(ds) for ds in by_kommune.values()]
-    classify_documents(ws, docs, book, on_document, on_plan=on_plan)
+    classify_documents(ws, corpus.newest_documents(corpus.load_manifest(ws.manifest_path)), book, on_document, on_plan=on_plan)
     result = classified_columns(ws, book)
     if not result.columns:
         raise RunError("No classified documents; run: strategikompas classify")

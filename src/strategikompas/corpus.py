@@ -102,11 +102,101 @@ def save_manifest(path: Path, docs: list[Document]) -> None:
     )
 
 
+def newest_document(docs: list[Document]) -> Document:
+    """The document of a kommune that compare and classify KOMMUNE use: the latest period."""
+    return max(docs, key=lambda d: (d.end_year or 0, d.start_year or 0))
+
+
+def newest_documents(docs: list[Document]) -> list[Document]:
+    """Each kommune's newest document, in the order the kommuner first appear."""
+    by_kommune: dict[str, list[Document]] = {}
+    for doc in docs:
+        by_kommune.setdefault(doc.kommune, []).append(doc)
+    return [newest_document(ds) for ds in by_kommune.values()]
+
+
 def documents_for(docs: list[Document], kommune: str) -> list[Document]:
     """The documents of one kommune (as written in the link collection)."""
     found = [d for d in docs if d.kommune == kommune]
     if not found:
         raise NoDocumentError(
-            f"Kommune '{kommune}' has no document in the corpus; run 'strategikompas fetch {kommune}' or add one to corpus/manifest.csv."
+            f"Kommune '{kommune}' has no document in the corpus; run 'strategikompas fetch {kommune}', or add a file you have with 'strategikompas add {kommune} FILE'."
         )
     return found
+
+
+@dataclass
+class Added:
+    """What ``add_document`` did."""
+
+    document: Document
+    kind: str  # pdf, html, text
+    pages: int | None
+    warnings: list[str]
+    used: Document  # the kommune's document that compare and classify KOMMUNE use (the newest)
+
+
+def add_document(ws, kommune: str, source: Path, title: str | None = None, period: str | None = None) -> Added:
+    """Copy a document the analyst has (a PDF, web page or text file) into
+    ``corpus/<slug>/`` and list it in the manifest, so that ``compare`` and ``classify``
+    see it like a fetched one. The file is read first: one that cannot be read is refused
+    and nothing is written. Title and period default to what extraction finds."""
+    import datetime as dt
+
+    from .compare import resolve_kommuner
+    from .errors import InputError
+    from .extract.detect import detect
+    from .extract.document import extract_path
+    from .fileio import atomic_write_bytes
+    from .linksamling import parse_period
+    from .names import slugify
+    from .workspace import bundled_root
+
+    if ws.bundled or ws.root.resolve() == bundled_root().resolve():
+        raise InputError(
+            f"{ws.root} is the bundled workspace, the project's own corpus: create your own with 'strategikompas init DIR' and add documents there."
+        )
+    source = Path(source)
+    if not source.is_file():
+        raise InputError(f"{source}: file not found." if not source.exists() else f"{source}: not a file.")
+    name = resolve_kommuner(ws, [kommune])[0]
+    kind = detect(source)
+    strategy = extract_path(source, kommune=name)
+    data = source.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    docs = load_manifest(ws.manifest_path, include_attempts=True) if ws.manifest_path.is_file() else []
+    for doc in docs:
+        if doc.kommune == name and doc.sha256 == digest and doc.file:
+            raise InputError(f"{source}: already in the corpus for {name} as corpus/{doc.file}.")
+    slug = slugify(name)
+    folder = ws.corpus / slug
+    stem = slugify(source.stem)[:80].strip("-") or "dokument"
+    suffix = {"pdf": ".pdf", "html": ".html"}.get(kind, ".txt")
+    target = folder / f"{stem}{suffix}"
+    number = 2
+    while target.exists():
+        target = folder / f"{stem}-{number}{suffix}"
+        number += 1
+    period_text = (period if period is not None else strategy.period or "").strip()
+    start, end = parse_period(period_text)
+    document = Document(
+        kommune=name,
+        slug=slug,
+        title=(title or strategy.title or source.stem).strip(),
+        period_text=period_text,
+        start_year=start,
+        end_year=end,
+        source=f"added from {source.resolve()}",
+        file=f"{slug}/{target.name}",
+        sha256=digest,
+        added=dt.date.today().isoformat(),
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(target, data)
+    try:
+        save_manifest(ws.manifest_path, [*docs, document])
+    except BaseException:
+        target.unlink(missing_ok=True)  # a document the manifest does not list is not left behind
+        raise
+    own = [d for d in [*docs, document] if d.kommune == name and d.file]
+    return Added(document, kind, strategy.pages, list(strategy.warnings), newest_document(own))

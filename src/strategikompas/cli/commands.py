@@ -55,6 +55,38 @@ def init(directory: Annotated[Path, typer.Argument(help="New or empty folder for
 
 
 @app.command()
+def add(
+    kommune: Annotated[str, typer.Argument(help="The kommune the document belongs to (any of the 98; 'Hjørring', 'hjoerring' and 'hjorring' all work).")],
+    path: Annotated[Path, typer.Argument(help="The document: a PDF, a saved web page or a text file.", metavar="FILE")],
+    title: Annotated[str | None, typer.Option(help="Title for the manifest. Default: the document's own title.")] = None,
+    period: Annotated[str | None, typer.Option(help="Period, e.g. '2024-2027' or 'Fra 2023'. Default: the period the document names.")] = None,
+    ws_path: WorkspaceOpt = None,
+) -> None:
+    """Add a document you have (downloaded or received) to the workspace's corpus, so that
+    compare, classify, report and export use it like a fetched one.
+
+    The file is read first; one that cannot be read is refused and nothing is written.
+    Example: strategikompas add odder ~/Downloads/digitaliseringsstrategi.pdf --period 2024-2027
+    """
+    from ..corpus import add_document
+    from ..names import slugify
+
+    added = add_document(workspace(ws_path), kommune, path, title=title, period=period)
+    doc = added.document
+    pages = f", {added.pages} pages" if added.pages else ""
+    console.print(f"Added to the corpus: {doc.kommune}: {doc.title} ({doc.period_text or 'no period'}), {added.kind}{pages} -> corpus/{doc.file}", highlight=False)
+    for warning in added.warnings:
+        console.print(f"[yellow]{warning}[/yellow]", highlight=False)
+    if added.used != doc:
+        console.print(
+            f"{doc.kommune} has a newer document, which compare and classify use: {added.used.title} ({added.used.period_text or 'no period'}). "
+            "Give --period if this one is newer.",
+            highlight=False,
+        )
+    console.print(f"Next: strategikompas compare {slugify(doc.kommune)} ANDEN-KOMMUNE", highlight=False)
+
+
+@app.command()
 def doctor(codebook: CodebookOpt = None, ws_path: WorkspaceOpt = None) -> None:
     """Show which spaCy pipeline, OCR, codebook, workspace and results store are in use.
 

@@ -32,8 +32,8 @@ def extract_target(ws, target: str, kommune: str | None = None) -> Strategy:
     path = file_or_kommune(target)
     if isinstance(path, Path):
         return extract_cached(path, cache, kommune=kommune)
-    from ..compare import newest_document, resolve_kommuner
-    from ..corpus import documents_for, load_manifest
+    from ..compare import resolve_kommuner
+    from ..corpus import documents_for, load_manifest, newest_document
 
     name = resolve_kommuner(ws, [target])[0]
     doc = newest_document(documents_for(load_manifest(ws.manifest_path), name))

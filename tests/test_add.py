@@ -1,0 +1,119 @@
+"""strategikompas add: a document the analyst has, into the corpus, then compared."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from scans import make_scan
+from strategikompas.cli import app
+
+TEXT = [
+    "Digitaliseringsstrategi for Odder Kommune 2024-2027",
+    "",
+    "Vi vil styrke informationssikkerheden, så borgerne kan have tillid til os.",
+    "Medarbejderne skal have de digitale kompetencer, der skal til.",
+]
+
+
+def _manifest(ws: Path) -> list[dict[str, str]]:
+    with (ws / "corpus" / "manifest.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _flat(output: str) -> str:
+    return " ".join(output.split())
+
+
+def test_added_pdf_is_in_the_manifest_and_compared(runner, classified_workspace: Path, tmp_path: Path):
+    source = make_scan(tmp_path / "Odder strategi.pdf", [TEXT], scanned=set())
+    result = runner.invoke(app, ["add", "odder", str(source), "-w", str(classified_workspace)])
+    assert result.exit_code == 0, result.output
+    assert "Added to the corpus: Odder: Digitaliseringsstrategi for Odder Kommune 2024-2027 (2024-2027), pdf, 1 pages -> corpus/odder/odder-strategi.pdf" in _flat(result.output)
+    row = _manifest(classified_workspace)[-1]
+    assert (row["kommune"], row["slug"], row["file"], row["start_year"], row["end_year"]) == ("Odder", "odder", "odder/odder-strategi.pdf", "2024", "2027")
+    copied = classified_workspace / "corpus" / row["file"]
+    assert copied.read_bytes() == source.read_bytes()
+    import hashlib
+
+    assert row["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
+    compared = runner.invoke(app, ["compare", "odder", "hjoerring", "-w", str(classified_workspace)])
+    assert compared.exit_code == 0, compared.output
+    assert "Digitaliseringsstrategi for Odder Kommune 2024-2027" in _flat(compared.output)
+
+
+def test_kommune_outside_the_link_collection_can_be_added(runner, classified_workspace: Path, tmp_path: Path):
+    source = make_scan(tmp_path / "strategi.pdf", [["Bornholms digitaliseringsstrategi 2025-2028", "", *TEXT[2:]]], scanned=set())
+    result = runner.invoke(app, ["add", "Bornholm", str(source), "--title", "Bornholm: digital strategi", "-w", str(classified_workspace)])
+    assert result.exit_code == 0, result.output
+    assert _manifest(classified_workspace)[-1]["title"] == "Bornholm: digital strategi"
+    compared = runner.invoke(app, ["compare", "bornholm", "horsens", "-w", str(classified_workspace)])
+    assert compared.exit_code == 0, compared.output
+    assert "Bornholm: digital strategi" in _flat(compared.output)
+
+
+def test_unknown_kommune_or_unreadable_file_adds_nothing(runner, workspace_dir: Path, tmp_path: Path):
+    before = (workspace_dir / "corpus" / "manifest.csv").read_bytes()
+    folders = sorted(p.name for p in (workspace_dir / "corpus").iterdir())
+    good = make_scan(tmp_path / "strategi.pdf", [TEXT], scanned=set())
+    empty = tmp_path / "tom.pdf"
+    empty.write_bytes(b"")
+    broken = tmp_path / "itu.pdf"
+    broken.write_bytes(good.read_bytes()[:300])
+    cases = [
+        (["add", "Oder", str(good)], "Unknown kommune 'Oder'. Did you mean: Odder"),
+        (["add", "odder", str(empty)], "tom.pdf: the file is empty."),
+        (["add", "odder", str(broken)], "itu.pdf: "),
+        (["add", "odder", str(tmp_path / "findes-ikke.pdf")], "findes-ikke.pdf: file not found."),
+    ]
+    for args, message in cases:
+        result = runner.invoke(app, [*args, "-w", str(workspace_dir)])
+        assert result.exit_code == 2, (args, result.output)
+        assert message in _flat(result.output), result.output
+        assert "Traceback" not in result.output
+    assert (workspace_dir / "corpus" / "manifest.csv").read_bytes() == before
+    assert sorted(p.name for p in (workspace_dir / "corpus").iterdir()) == folders
+
+
+def test_same_file_twice_is_refused(runner, workspace_dir: Path, tmp_path: Path):
+    source = make_scan(tmp_path / "strategi.pdf", [TEXT], scanned=set())
+    assert runner.invoke(app, ["add", "odder", str(source), "-w", str(workspace_dir)]).exit_code == 0
+    again = runner.invoke(app, ["add", "Odder", str(source), "-w", str(workspace_dir)])
+    assert again.exit_code == 2
+    assert "strategi.pdf: already in the corpus for Odder as corpus/odder/strategi.pdf" in _flat(again.output)
+    assert [r["kommune"] for r in _manifest(workspace_dir)].count("Odder") == 1
+
+
+def test_older_document_does_not_displace_the_newest(runner, classified_workspace: Path, tmp_path: Path):
+    source = make_scan(tmp_path / "gammel.pdf", [["Hjørring Kommunes it-strategi", "", *TEXT[2:]]], scanned=set())
+    result = runner.invoke(app, ["add", "hjørring", str(source), "--period", "2010-2013", "-w", str(classified_workspace)])
+    assert result.exit_code == 0, result.output
+    assert "Hjørring has a newer document, which compare and classify use: Hjørring Kommunes Digitaliseringsstrategi 2030 (2025-2030)" in _flat(result.output)
+    compared = runner.invoke(app, ["compare", "hjoerring", "horsens", "-w", str(classified_workspace)])
+    assert compared.exit_code == 0, compared.output
+    assert "Digitaliseringsstrategi 2030" in _flat(compared.output) and "it-strategi" not in compared.output
+
+
+def test_bundled_workspace_is_not_changed(runner, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # not a workspace: the bundled one is used
+    source = make_scan(tmp_path / "strategi.pdf", [TEXT], scanned=set())
+    result = runner.invoke(app, ["add", "odder", str(source)])
+    assert result.exit_code == 2
+    assert "is the bundled workspace, the project's own corpus: create your own with 'strategikompas init DIR'" in _flat(result.output)
+
+
+def test_matrix_has_one_column_per_kommune_bug_older_document_was_a_second_column(runner, classified_workspace: Path, tmp_path: Path):
+    """Bug: compare --all (and the report and export built on it) listed every classified
+    document, so a kommune with an older document added and classified got two columns."""
+    from strategikompas import codebook
+    from strategikompas.compare import classified_columns
+    from strategikompas.workspace import open_workspace
+
+    source = make_scan(tmp_path / "gammel.pdf", [["Hjørring Kommunes it-strategi", "", *TEXT[2:]]], scanned=set())
+    assert runner.invoke(app, ["add", "hjørring", str(source), "--period", "2010-2013", "-w", str(classified_workspace)]).exit_code == 0
+    assert runner.invoke(app, ["classify", "-w", str(classified_workspace)]).exit_code == 0  # classifies both Hjørring documents
+    ws = open_workspace(classified_workspace)
+    columns = classified_columns(ws, codebook.load(ws.codebook_path)).columns
+    kommuner = [c.kommune for c in columns]
+    assert len(kommuner) == len(set(kommuner)) == 4
+    assert [c.title for c in columns if c.kommune == "Hjørring"] == ["Hjørring Kommunes Digitaliseringsstrategi 2030"]
