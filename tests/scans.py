@@ -1,5 +1,6 @@
-"""Scanned PDFs for the OCR tests and bench/bench_ocr.py: reportlab draws the text,
-pypdfium2 renders the page to a picture, and a new PDF holds only the picture."""
+"""Documents the tests generate: scanned PDFs for the OCR tests and bench/bench_ocr.py
+(reportlab draws the text, pypdfium2 renders the page to a picture, and a new PDF holds
+only the picture), and Word documents (python-docx)."""
 
 from __future__ import annotations
 
@@ -37,4 +38,35 @@ def make_scan(path: Path, pages: list[list[str]], scanned: set[int] | None = Non
     out.save()
     pdf.close()
     source.unlink()
+    return path
+
+
+def make_docx(path: Path, rendered_breaks: bool = False) -> Path:
+    """A Word strategy: a title, a vision, bold-headed principles as a bulleted list, a hard
+    page break, themes under numbered headings and a table with a merged cell. With
+    ``rendered_breaks`` the page break is also recorded as Word does after laying out the
+    pages (a lastRenderedPageBreak where the next page starts)."""
+    import docx
+    from docx.enum.text import WD_BREAK
+    from docx.oxml import OxmlElement
+
+    document = docx.Document()
+    document.add_heading("Digitaliseringsstrategi for Odder Kommune 2024-2027", level=0)
+    document.add_heading("Vision", level=1)
+    document.add_paragraph("Vi vil være en digital kommune, hvor borgerne oplever sammenhængende service.")
+    document.add_paragraph().add_run("Digitaliseringsprincipper").bold = True
+    document.add_paragraph("Vi tænker digitalt først i alle nye løsninger", style="List Bullet")
+    document.add_paragraph("Vi deler data sikkert på tværs af forvaltninger", style="List Bullet")
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    heading = document.add_heading("Indsatsområder", level=1)
+    if rendered_breaks:
+        heading.runs[0]._r.insert(0, OxmlElement("w:lastRenderedPageBreak"))
+    document.add_heading("1. Digitale kompetencer", level=2)
+    document.add_paragraph("Medarbejderne skal have de digitale kompetencer, der skal til for at bruge ny teknologi.")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Indsats"
+    table.cell(0, 1).text = "Mål"
+    merged = table.cell(1, 0).merge(table.cell(1, 1))
+    merged.text = "Alle ledere kender reglerne for informationssikkerhed."
+    document.save(str(path))
     return path

@@ -255,6 +255,21 @@ def test_wrong_content_is_not_a_document(server, workspace_dir, body, content_ty
     assert not (ws.corpus / "odder").exists() or not list((ws.corpus / "odder").iterdir())
 
 
+def test_fetch_downloads_a_word_document(server, workspace_dir, tmp_path):
+    from scans import make_docx
+    from strategikompas.extract.document import extract_path
+    from strategikompas.fetch import DOCX_TYPE
+
+    body = make_docx(tmp_path / "strategi.docx").read_bytes()
+    server.expect_request("/strategi").respond_with_data(body, content_type=DOCX_TYPE)
+    ws = workspace_with(workspace_dir, link_row("Odder", server.url_for("/strategi")))
+    out, report = run(ws)
+    assert out["odder"].status == "downloaded", out["odder"].error
+    assert fetched_rows(ws)["odder"].file == "odder/strategi.docx"
+    assert (ws.corpus / "odder" / "strategi.docx").read_bytes() == body
+    assert extract_path(ws.corpus / "odder" / "strategi.docx").period == "2024-2027"
+
+
 def test_html_page_linking_to_the_pdf(server, workspace_dir):
     page = """<!doctype html><html><body>
     <a href="/files/budget-2019.pdf">Budget 2019</a>

@@ -137,7 +137,7 @@ class Added:
 
 
 def add_document(ws, kommune: str, source: Path, title: str | None = None, period: str | None = None) -> Added:
-    """Copy a document the analyst has (a PDF, web page or text file) into
+    """Copy a document the analyst has (a PDF, Word document, web page or text file) into
     ``corpus/<slug>/`` and list it in the manifest, so that ``compare`` and ``classify``
     see it like a fetched one. The file is read first: one that cannot be read is refused
     and nothing is written. Title and period default to what extraction finds."""
@@ -171,7 +171,7 @@ def add_document(ws, kommune: str, source: Path, title: str | None = None, perio
     slug = slugify(name)
     folder = ws.corpus / slug
     stem = slugify(source.stem)[:80].strip("-") or "dokument"
-    suffix = {"pdf": ".pdf", "html": ".html"}.get(kind, ".txt")
+    suffix = {"pdf": ".pdf", "html": ".html", "docx": ".docx"}.get(kind, ".txt")
     target = folder / f"{stem}{suffix}"
     number = 2
     while target.exists():

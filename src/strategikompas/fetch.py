@@ -202,10 +202,15 @@ def disposition_filename(header: str) -> str:
     return unquote(match.group(1).strip()) if match else ""
 
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 def sniff(head: bytes, content_type: str) -> str:
-    """``pdf``, ``html`` or ``""``: what the first bytes are, whatever the server says."""
+    """``pdf``, ``docx``, ``html`` or ``""``: what the first bytes are, whatever the server says."""
     if head.startswith(b"%PDF"):
         return "pdf"
+    if head.startswith(b"PK\x03\x04") and (content_type == DOCX_TYPE or b"word/" in head):
+        return "docx"  # a Word document (a zip archive whose parts are under word/)
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if content_type in ("text/html", "application/xhtml+xml") or start.startswith((b"<!doctype html", b"<html")):
         return "html" if content_type != "application/pdf" else ""
@@ -384,7 +389,7 @@ class Fetcher:
         kind = sniff(head, ctype)
         if not kind or (pdf_only and kind != "pdf"):
             said = f"content type {ctype or 'unknown'}"
-            raise _Fail("not a document", f"{said}, {'not a PDF' if pdf_only or ctype == 'application/pdf' else 'not a PDF or web page'}", code, final_url)
+            raise _Fail("not a document", f"{said}, {'not a PDF' if pdf_only or ctype == 'application/pdf' else 'not a PDF, Word document or web page'}", code, final_url)
         name = disposition_filename(response.headers.get("content-disposition", ""))
         stem = safe_stem(name, urlsplit(final_url).path, row.link_text, row.slug)
         path = folder / f"{stem}.{kind}"

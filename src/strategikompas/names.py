@@ -72,7 +72,7 @@ def resolve(name: str, kommuner: Iterable[str]) -> str:
     raise UnknownKommuneError(name, [by_slug[c] for c in close])
 
 
-_FILE_SUFFIX = re.compile(r"\.(pdf|html?|txt|md|markdown|xhtml)$", re.IGNORECASE)
+_FILE_SUFFIX = re.compile(r"\.(pdf|docx|html?|txt|md|markdown|xhtml)$", re.IGNORECASE)
 
 
 def looks_like_path(target: str) -> bool:

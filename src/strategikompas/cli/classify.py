@@ -26,7 +26,7 @@ def _announce(message: str) -> None:
 def classify(
     targets: Annotated[
         list[str] | None,
-        typer.Argument(help="Kommuner of the corpus (all by default) and/or paths to PDF, web page or text files outside it.", show_default=False),
+        typer.Argument(help="Kommuner of the corpus (all by default) and/or paths to PDF, Word (.docx), web page or text files outside it.", show_default=False),
     ] = None,
     jsonl: Annotated[str | None, typer.Option("--jsonl", help="Write the sentence rows as JSON lines to this file ('-' for standard output).", show_default=False)] = None,
     csv: CsvOpt = None,

@@ -57,7 +57,7 @@ def init(directory: Annotated[Path, typer.Argument(help="New or empty folder for
 @app.command()
 def add(
     kommune: Annotated[str, typer.Argument(help="The kommune the document belongs to (any of the 98; 'Hjørring', 'hjoerring' and 'hjorring' all work).")],
-    path: Annotated[Path, typer.Argument(help="The document: a PDF, a saved web page or a text file.", metavar="FILE")],
+    path: Annotated[Path, typer.Argument(help="The document: a PDF, a Word document (.docx), a saved web page or a text file.", metavar="FILE")],
     title: Annotated[str | None, typer.Option(help="Title for the manifest. Default: the document's own title.")] = None,
     period: Annotated[str | None, typer.Option(help="Period, e.g. '2024-2027' or 'Fra 2023'. Default: the period the document names.")] = None,
     ws_path: WorkspaceOpt = None,

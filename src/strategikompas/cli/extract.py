@@ -15,7 +15,7 @@ from .main import WorkspaceOpt, app, workspace
 
 @app.command()
 def extract(
-    target: Annotated[str, typer.Argument(help="A kommune in the corpus (Hjørring, hjoerring) or a path to a PDF, web page or text file.")],
+    target: Annotated[str, typer.Argument(help="A kommune in the corpus (Hjørring, hjoerring) or a path to a PDF, Word (.docx), web page or text file.")],
     format: Annotated[str, typer.Option("--format", help="tree or json.")] = "tree",
     kommune: Annotated[str | None, typer.Option(help="The kommune a PATH belongs to.", show_default=False)] = None,
     ws_path: WorkspaceOpt = None,

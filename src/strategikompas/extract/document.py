@@ -17,6 +17,10 @@ def read_blocks(path: Path) -> Read:
         from .pdf import read_pdf
 
         return read_pdf(path)
+    if kind == "docx":
+        from .docx import read_docx
+
+        return read_docx(path)
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")

@@ -1,0 +1,91 @@
+"""Word documents (.docx): structure, pages, tables, bad files; then classify, add and fetch.
+The documents are made by the tests with python-docx."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from scans import make_docx
+from strategikompas.cli import app
+from strategikompas.extract.detect import DocumentError
+from strategikompas.extract.document import extract_path
+
+
+def test_word_document_gives_its_structure(tmp_path):
+    strategy = extract_path(make_docx(tmp_path / "strategi.docx"), kommune="Odder")
+    assert strategy.title == "Digitaliseringsstrategi for Odder Kommune 2024-2027"
+    assert strategy.period == "2024-2027" and strategy.language == "da" and strategy.document_type == "strategi"
+    assert strategy.vision == ["Vi vil være en digital kommune, hvor borgerne oplever sammenhængende service."]
+    assert [i.title for i in strategy.principles] == ["Vi tænker digitalt først i alle nye løsninger", "Vi deler data sikkert på tværs af forvaltninger"]
+    assert [i.title for i in strategy.themes] == ["1. Digitale kompetencer"]
+    themes = next(s for s in strategy.sections if s.kind == "themes")
+    assert "Alle ledere kender reglerne for informationssikkerhed." in themes.text
+    assert themes.text.count("informationssikkerhed") == 1  # the merged cell once
+    assert "Indsats" in themes.text
+
+
+def test_pages_come_from_the_hard_page_break(tmp_path):
+    strategy = extract_path(make_docx(tmp_path / "strategi.docx"))
+    assert strategy.pages == 2
+    assert {s.kind: s.page for s in strategy.sections} == {"vision": 1, "principles": 1, "themes": 2}
+
+
+def test_pages_come_from_words_layout_and_are_not_counted_twice(tmp_path):
+    strategy = extract_path(make_docx(tmp_path / "strategi.docx", rendered_breaks=True))
+    assert strategy.pages == 2
+    assert {s.kind: s.page for s in strategy.sections} == {"vision": 1, "principles": 1, "themes": 2}
+
+
+def test_word_document_without_page_breaks_has_no_page_numbers(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Vi vil styrke informationssikkerheden i hele kommunen.")
+    document.save(str(tmp_path / "kort.docx"))
+    strategy = extract_path(tmp_path / "kort.docx")
+    assert strategy.pages is None and all(s.page is None for s in strategy.sections)
+
+
+@pytest.mark.parametrize(
+    "name, make, problem",
+    [
+        ("itu.docx", lambda good: good[: len(good) // 2], "itu.docx: damaged Word document"),
+        ("gammel.doc", lambda good: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "gammel.doc: an old Word (.doc) or other Office file: save it as .docx or PDF"),
+        ("laast.docx", lambda good: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "laast.docx: encrypted (needs a password)"),
+    ],
+)
+def test_bad_word_files_are_named(tmp_path, name, make, problem):
+    good = make_docx(tmp_path / "god.docx").read_bytes()
+    path = tmp_path / name
+    path.write_bytes(make(good))
+    with pytest.raises(DocumentError, match=problem.replace("(", r"\(").replace(")", r"\)")):
+        extract_path(path)
+
+
+def test_zip_that_is_not_a_word_document_is_refused(tmp_path):
+    path = tmp_path / "arkiv.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("noter.txt", "Vi vil styrke informationssikkerheden.")
+    with pytest.raises(DocumentError, match=r"arkiv.docx: not a PDF, Word document \(.docx\), web page or text file"):
+        extract_path(path)
+
+
+def test_classify_a_word_document_outside_the_corpus(runner, classified_workspace, tmp_path):
+    path = make_docx(tmp_path / "strategi.docx")
+    result = runner.invoke(app, ["classify", str(path), "--jsonl", "-", "-w", str(classified_workspace)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert {"vision", "principles", "themes"} <= {r["section_kind"] for r in rows}
+    security = [r for r in rows if "informationssikkerhed" in r["sentence"]]
+    assert security and "sikkerhed" in security[0]["labels"] and security[0]["page"] == 2
+
+
+def test_add_a_word_document_to_the_corpus(runner, workspace_dir, tmp_path):
+    path = make_docx(tmp_path / "Odder strategi.docx")
+    result = runner.invoke(app, ["add", "odder", str(path), "-w", str(workspace_dir)])
+    assert result.exit_code == 0, result.output
+    assert (workspace_dir / "corpus" / "odder" / "odder-strategi.docx").read_bytes() == path.read_bytes()
+    assert "docx, 2 pages" in " ".join(result.output.split())
