@@ -198,3 +198,22 @@ def test_doctor_without_tesseract_says_what_to_install(runner, workspace_dir, wi
     result = runner.invoke(app, ["doctor", "-w", str(workspace_dir)])
     assert result.exit_code == 0, result.output
     assert "OCR: none: tesseract is not installed: install tesseract-ocr and tesseract-ocr-dan" in " ".join(result.output.split())
+
+
+@needs_tesseract
+def test_evidence_from_a_scanned_page_says_ocr(runner, classified_workspace, tmp_path, fresh_ocr):
+    from openpyxl import load_workbook
+
+    path = make_scan(tmp_path / "scan.pdf", [["Digitaliseringsstrategi for Odder Kommune 2024-2027", ""] + PAGE_1, PAGE_2], scanned={1})
+    assert runner.invoke(app, ["add", "odder", str(path), "-w", str(classified_workspace)]).exit_code == 0
+    out = tmp_path / "sammenligning.xlsx"
+    result = runner.invoke(app, ["compare", "odder", "hjoerring", "--xlsx", str(out), "-w", str(classified_workspace)])
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "informationssikkerheden" in flat and "(s. 1, OCR)" in flat and "(s. 2)" in flat
+    sheet = load_workbook(out)["belaeg"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    odder = [r for r in rows if r["kommune"] == "Odder"]
+    assert {(r["side"], r["ocr"]) for r in odder} <= {(1, "ja"), (2, "nej")} and (1, "ja") in {(r["side"], r["ocr"]) for r in odder}
+    assert all(r["ocr"] == "nej" for r in rows if r["kommune"] == "Hjørring")

@@ -151,6 +151,13 @@ class Evidence:
     sentence: str
     page: int | None
     score: float
+    ocr: bool = False  # the page was read by OCR: check the quote against the document
+
+    def where(self) -> str:
+        """" (s. 4)", " (s. 4, OCR)" or "" after a quote."""
+        if self.page is None:
+            return " (OCR)" if self.ocr else ""
+        return f" (s. {self.page}, OCR)" if self.ocr else f" (s. {self.page})"
 
 
 def strongest_evidence(rows: list, label_id: str) -> Evidence | None:
@@ -225,7 +232,7 @@ def details(ws: Workspace, result: Comparison, today=None) -> Detail:
     own_names = frozenset(w for col in result.columns for w in words(col.kommune) + words(col.slug.replace("-", " ")))
     with Store(ws.store_path) as store:
         strategies = [_strategy(store, col.doc_id) for col in result.columns]
-        for col in result.columns:
+        for col, strategy in zip(result.columns, strategies, strict=True):
             meta = store.document(col.doc_id) or {}
             rows = store.sentences(col.doc_id)
             doc = manifest.get(col.doc_id)
@@ -240,8 +247,12 @@ def details(ws: Workspace, result: Comparison, today=None) -> Detail:
                 meta.get("extractor") or "-",
                 str(meta.get("pipeline", "-")),
             ))
+            ocr_pages = set(strategy.ocr_pages) if strategy is not None else set()
             for lid, _ in result.labels:
-                evidence[lid].append(strongest_evidence(rows, lid))
+                ev = strongest_evidence(rows, lid)
+                if ev is not None and ev.page in ocr_pages:
+                    ev.ocr = True
+                evidence[lid].append(ev)
             counts.append(word_counts(rows, own_names))
             by_kind.append(shares_by_kind(rows, [lid for lid, _ in result.labels]))
     terms = []
@@ -330,7 +341,12 @@ def tables(result: Comparison, detail: Detail) -> list:
     """The export tables of a comparison (Danish, stable column names; see README)."""
     from .export import Table as XTable
 
-    evidence_rows = [[c.kommune, lid, ev.sentence, ev.page, ev.score] for lid, _ in result.labels for c, ev in zip(result.columns, detail.evidence[lid], strict=True) if ev is not None]
+    evidence_rows = [
+        [c.kommune, lid, ev.sentence, ev.page, ev.score, "ja" if ev.ocr else "nej"]
+        for lid, _ in result.labels
+        for c, ev in zip(result.columns, detail.evidence[lid], strict=True)
+        if ev is not None
+    ]
     fact_cols = ["kommune", "titel", "form", "dokumenttype", "periode", "status", "sider", "sprog", "udtraek", "model"]
     fact_rows = [[f.kommune, f.title, f.form, f.document_type, f.period, f.status, f.pages, f.language, f.extractor, f.pipeline] for f in detail.facts]
     term_rows = [[col.kommune, i + 1, w, round(g, 3)] for col, t in zip(result.columns, detail.terms, strict=True) for i, (w, g) in enumerate(t)]
@@ -347,7 +363,7 @@ def tables(result: Comparison, detail: Detail) -> list:
         XTable("andele", ["kommune", "fokusomraade", "navn", "andel", "saetninger"], long_rows, {"andel"}),
         XTable("andele_afsnit", ["kommune", "afsnitstype", "fokusomraade", "navn", "andel", "saetninger"], kind_rows, {"andel"}),
         XTable("dokumenter", fact_cols, fact_rows),
-        XTable("belaeg", ["kommune", "fokusomraade", "saetning", "side", "score"], evidence_rows),
+        XTable("belaeg", ["kommune", "fokusomraade", "saetning", "side", "score", "ocr"], evidence_rows),
         XTable("saerlige_ord", ["kommune", "rang", "ord", "loglikelihood"], term_rows),
         XTable("lighed", ["kommune", "kommune_2", "cosinus"], sim_rows),
         XTable("struktur", ["felt", *(c.kommune for c in result.columns)], structure_rows_),

@@ -92,10 +92,9 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
                 parts.append(f"<div><span class='bar' style='width:{share * 300:.0f}px'></span> {e(name)}: {share:.0%}</div>")
                 ev = detail.evidence[lid][i]
                 if ev is not None and share > 0:
-                    page = f" (s. {ev.page})" if ev.page is not None else ""
                     quote = " ".join(ev.sentence.split())
                     quote = quote if len(quote) <= 400 else quote[:399] + "…"
-                    parts.append(f"<blockquote>»{e(quote)}«{page}</blockquote>")
+                    parts.append(f"<blockquote>»{e(quote)}«{e(ev.where())}</blockquote>")
             if detail.terms[i]:
                 parts.append("<p><b>Særlige ord:</b> " + e(", ".join(w for w, _ in detail.terms[i])) + "</p>")
             parts.append("</section>")
