@@ -217,3 +217,17 @@ def test_evidence_from_a_scanned_page_says_ocr(runner, classified_workspace, tmp
     odder = [r for r in rows if r["kommune"] == "Odder"]
     assert {(r["side"], r["ocr"]) for r in odder} <= {(1, "ja"), (2, "nej")} and (1, "ja") in {(r["side"], r["ocr"]) for r in odder}
     assert all(r["ocr"] == "nej" for r in rows if r["kommune"] == "Hjørring")
+
+
+@needs_tesseract
+def test_scanned_strategy_gets_its_title_vision_and_themes(tmp_path, fresh_ocr):
+    pages = [
+        ["Digitaliseringsstrategi for Odder Kommune 2024-2027", "", "Vision", "", "Vi vil være en digital kommune, hvor borgerne oplever en sammenhængende service."],
+        ["Indsatsområder", "", "1. Digitale kompetencer", "", "Medarbejderne skal have de digitale kompetencer, der skal til.",
+         "2. Informationssikkerhed", "", "Alle ledere kender reglerne for informationssikkerhed."],
+    ]  # no blank line before "2. ...": OCR then reads it as the paragraph's last line
+    strategy = extract_path(make_scan(tmp_path / "scan.pdf", pages))
+    assert strategy.title == "Digitaliseringsstrategi for Odder Kommune 2024-2027" and strategy.period == "2024-2027"
+    assert strategy.vision == ["Vi vil være en digital kommune, hvor borgerne oplever en sammenhængende service."]
+    assert [(i.title, i.page) for i in strategy.themes] == [("Digitale kompetencer", 2), ("Informationssikkerhed", 2)]
+    assert [(s.kind, s.title) for s in strategy.sections] == [("vision", "Vision"), ("themes", "Indsatsområder")]

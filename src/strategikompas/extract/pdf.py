@@ -23,6 +23,7 @@ from pathlib import Path
 from . import ocr
 from .detect import DocumentError
 from .model import Block, Read, join_continuations, page_span
+from .text import page_text_blocks
 
 _SOFT_HYPHEN = re.compile("[\ufffe\x02]\\s*\n?")
 _PAGE_NUMBER = re.compile(r"^\s*(side\s+)?\d{1,3}\s*(/\s*\d{1,3})?\s*$", re.IGNORECASE)
@@ -477,7 +478,8 @@ def _has_ink(pdf, number: int) -> bool:
 
 
 def read_scans(pdf, numbers: list[int], name: str) -> Read:
-    """The scanned pages ``numbers`` by OCR: body paragraphs with their page, no headings.
+    """The scanned pages ``numbers`` by OCR: paragraphs with their page; short title-like
+    ones are headings, as in plain text.
     Without tesseract they are named in a warning as unread; a page tesseract fails on is
     named too, and the other pages are still read."""
     if not numbers:
@@ -488,7 +490,7 @@ def read_scans(pdf, numbers: list[int], name: str) -> Read:
     texts, errors = ocr.read_pages(pdf, numbers, engine)
     warnings = [f"{name}: page {number} (no text layer): {error}" for number, error in errors.items()]
     done, failed = list(texts), list(errors)
-    blocks = [Block(para, number) for number, text in _drop_running_lines(texts).items() for para in page_paragraphs(text)]
+    blocks = [block for number, text in _drop_running_lines(texts).items() for block in page_text_blocks(text, number)]
     if done:
         warnings.insert(0, f"{name}: {_pages(done)} without a text layer read by OCR ({engine.describe()}): check quotes against the PDF")
     return Read(blocks, warnings=warnings, ocr_pages=done, unread_pages=failed)

@@ -67,8 +67,9 @@ def is_title_like(text: str, max_words: int = 12) -> bool:
     )
 
 
-def paragraph_blocks(text: str) -> list[Block]:
-    """A blank-line separated paragraph (its lines joined) as one or more blocks."""
+def paragraph_blocks(text: str, scanned: bool = False) -> list[Block]:
+    """A blank-line separated paragraph (its lines joined) as one or more blocks
+    (``scanned``: an OCR'd page's, see ``body_blocks``)."""
     blocks: list[Block] = []
     para: list[str] = []
 
@@ -76,7 +77,7 @@ def paragraph_blocks(text: str) -> list[Block]:
         if para:
             joined = strip_page_number(" ".join(para))
             if joined and not re.fullmatch(r"(side\s+)?\d{1,3}", joined, re.IGNORECASE):
-                blocks.extend(body_blocks(joined))
+                blocks.extend(body_blocks(joined, scanned))
             para.clear()
 
     for raw in text.split("\n"):
@@ -112,20 +113,42 @@ def paragraph_blocks(text: str) -> list[Block]:
     return blocks
 
 
-def body_blocks(text: str) -> list[Block]:
+def body_blocks(text: str, scanned: bool = False) -> list[Block]:
     """A paragraph as blocks: a numbered or title-like short line is a heading, a
-    heading glued to the start of a paragraph is split off."""
+    heading glued to the start of a paragraph is split off.
+
+    On a scanned page (``scanned``) a short line of its own is a section heading, and a
+    numbered one is an item under it ("Indsatsområder" / "1. Digitale kompetencer"): OCR
+    keeps each heading apart but gives no sizes. The seeds' text glues headings to their
+    paragraphs and numbers its main headings, hence the other order there."""
     glued = _RUN_IN_HEADING.match(text)
     if glued and len(text.split()) > 12:
         return [Block(glued.group(1), level=3), Block(text[glued.end():])]
     number = _NUMBERED.match(text)
     if number and is_title_like(text[number.end():], 10):
-        return [Block(text[number.end():].strip(), level=2)]
+        return [Block(text[number.end():].strip(), level=3 if scanned else 2)]
     if is_title_like(text):
         letters = re.sub(r"[^A-Za-zÆØÅæøå]", "", text)
         shouting = len(letters) >= 4 and letters.isupper()  # "EN DEL AF ANDRE STRATEGIER": a section heading
-        return [Block(text, level=2 if shouting else 3)]
+        return [Block(text, level=(1 if shouting else 2) if scanned else (2 if shouting else 3))]
     return [Block(text)]
+
+
+def page_text_blocks(text: str, page: int) -> list[Block]:
+    """One page's plain text (OCR's) as blocks on that page: line-end hyphens joined, then
+    read as text is (short title-like paragraphs are headings, bullets are items; see
+    ``body_blocks`` for the headings' levels)."""
+    text = re.sub(r"(\w)-\n(?=[a-zæøå])", r"\1", text.replace("\r\n", "\n").replace("\r", "\n"))
+    # OCR may set a numbered heading in one paragraph with the lines around it
+    lines = []
+    for line in text.split("\n"):
+        number = _NUMBERED.match(line.strip())
+        lines += ["", line, ""] if number and is_title_like(line.strip()[number.end():], 10) else [line]
+    text = "\n".join(lines)
+    blocks = [block for chunk in re.split(r"\n[ \t\u00a0]*\n", text) for block in paragraph_blocks(chunk, scanned=True)]
+    for block in blocks:
+        block.page = page
+    return blocks
 
 
 def text_blocks(text: str) -> list[Block]:
