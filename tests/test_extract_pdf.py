@@ -9,7 +9,6 @@ import pytest
 
 from strategikompas.extract import extract_path
 from strategikompas.extract.detect import DocumentError, detect, sniff
-from strategikompas.extract.pdf import page_paragraphs
 
 from conftest import REAL_PDF, needs_shared
 
@@ -49,12 +48,6 @@ def test_type_comes_from_bytes_not_name(tmp_path):
     page.write_text("<!DOCTYPE html><html><body><p>Hej</p></body></html>", encoding="utf-8")
     assert detect(page) == "html"
     assert sniff("Almindelig tekst med æøå".encode()) == "text"
-
-
-def test_line_end_hyphens_and_ligatures_are_repaired():
-    assert page_paragraphs("Vi styrker digitali-\nseringen af \ufb01re områder") == ["Vi styrker digitaliseringen af fire områder"]
-    assert page_paragraphs("fælles\ufffe\r\noffentlige strategier") == ["fællesoffentlige strategier"]
-    assert page_paragraphs("IT-\nSikkerhed") == ["IT- Sikkerhed"]  # a capital after the hyphen: a real hyphen
 
 
 def test_encrypted_pdf_is_named(tmp_path):

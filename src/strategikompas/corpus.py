@@ -130,7 +130,7 @@ class Added:
     """What ``add_document`` did."""
 
     document: Document
-    kind: str  # pdf, html, text
+    kind: str  # pdf, docx, html, text
     pages: int | None
     warnings: list[str]
     used: Document  # the kommune's document that compare and classify KOMMUNE use (the newest)

@@ -6,9 +6,9 @@ grey at ``DPI``, the bitmap goes to tesseract's standard input as a PGM image an
 comes back on its standard output. We call the program directly rather than through
 pytesseract, which writes temporary files and adds nothing we use here.
 
-OCR gives paragraphs with their page, but no font sizes, so a scanned page has no
-headings; its text is flagged in the document's warnings so that quotes are checked
-against the PDF."""
+OCR gives paragraphs with their page but no font sizes: the PDF reader turns the text into
+blocks as plain text is read (``text.page_text_blocks``), and flags the pages in the
+document's warnings so that quotes are checked against the PDF."""
 
 from __future__ import annotations
 

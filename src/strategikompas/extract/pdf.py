@@ -25,7 +25,6 @@ from .detect import DocumentError
 from .model import Block, Read, join_continuations, page_span
 from .text import page_text_blocks
 
-_SOFT_HYPHEN = re.compile("[\ufffe\x02]\\s*\n?")
 _PAGE_NUMBER = re.compile(r"^\s*(side\s+)?\d{1,3}\s*(/\s*\d{1,3})?\s*$", re.IGNORECASE)
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
 _BULLET = re.compile(r"^\s*[•●▪■◦·‣–-]\s+")
@@ -38,20 +37,6 @@ def expand_ligatures(text: str) -> str:
     for ligature, letters in _LIGATURES.items():
         text = text.replace(ligature, letters)
     return text
-
-
-def page_paragraphs(text: str) -> list[str]:
-    """A page's plain text as paragraphs: soft and hard line-end hyphens joined, lines folded."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _SOFT_HYPHEN.sub("", text)
-    text = re.sub(r"(\w)-\n(?=[a-zæøå])", r"\1", text)
-    text = expand_ligatures(text)
-    paragraphs = []
-    for block in re.split(r"\n\s*\n", text):
-        lines = [line.strip() for line in block.split("\n") if line.strip() and not _PAGE_NUMBER.match(line)]
-        if lines:
-            paragraphs.append(re.sub(r"\s+", " ", " ".join(lines)))
-    return paragraphs
 
 
 def undouble(text: str) -> str:
