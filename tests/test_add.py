@@ -117,3 +117,21 @@ def test_matrix_has_one_column_per_kommune_bug_older_document_was_a_second_colum
     kommuner = [c.kommune for c in columns]
     assert len(kommuner) == len(set(kommuner)) == 4
     assert [c.title for c in columns if c.kommune == "Hjørring"] == ["Hjørring Kommunes Digitaliseringsstrategi 2030"]
+
+
+def test_list_shows_which_kommuner_have_a_document(runner, workspace_dir: Path, tmp_path: Path):
+    def listed() -> tuple[dict[str, str], str]:
+        out = tmp_path / "liste.csv"
+        result = runner.invoke(app, ["list", "--csv", str(out), "--dialect", "standard", "-w", str(workspace_dir)])
+        assert result.exit_code == 0, result.output
+        with out.open(encoding="utf-8", newline="") as handle:
+            return {r["kommune"]: r["dokument"] for r in csv.DictReader(handle)}, _flat(result.output)
+
+    documents, output = listed()
+    assert documents["Hjørring"] == "hjoerring/hjoerring-digitaliseringsstrategi-2030.txt"
+    assert documents["Odder"] == "" and sum(1 for d in documents.values() if d) == 4
+    assert "Med dokument i korpus: 4." in output
+    source = make_scan(tmp_path / "strategi.pdf", [TEXT], scanned=set())
+    assert runner.invoke(app, ["add", "odder", str(source), "-w", str(workspace_dir)]).exit_code == 0
+    documents, output = listed()
+    assert documents["Odder"] == "odder/strategi.pdf" and "Med dokument i korpus: 5." in output

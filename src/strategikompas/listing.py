@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import linksamling
@@ -17,20 +17,26 @@ class LinkTable:
     rows: list[linksamling.LinkRow]
     statuses: list[str]
     today: dt.date
+    documents: list[str] = field(default_factory=list)  # per row: its file in corpus/ that compare uses, or ""
 
     def summary_line(self) -> str:
         forms = Counter(r.form_type for r in self.rows)
         states = Counter(self.statuses)
         form_text = ", ".join(f"{k} {v}" for k, v in forms.most_common())
         state_text = ", ".join(f"{s} {states[s]}" for s in linksamling.STATUSES if states[s])
-        return f"{len(self.rows)} kommuner pr. {self.today.isoformat()}: {form_text}. Status: {state_text}."
+        have = sum(1 for d in self.documents if d)
+        return f"{len(self.rows)} kommuner pr. {self.today.isoformat()}: {form_text}. Status: {state_text}. Med dokument i korpus: {have}."
 
 
     def export_table(self):
         """The rows as an export table (the link collection's columns plus ``status``)."""
         from .export import Table
 
-        return Table("linksamling", [*linksamling.COLUMNS, "status"], [[getattr(r, c) for c in linksamling.COLUMNS] + [s] for r, s in zip(self.rows, self.statuses, strict=True)])
+        return Table(
+            "linksamling",
+            [*linksamling.COLUMNS, "status", "dokument"],
+            [[getattr(r, c) for c in linksamling.COLUMNS] + [s, d] for r, s, d in zip(self.rows, self.statuses, self.documents, strict=True)],
+        )
 
 
 def link_table(
@@ -51,7 +57,7 @@ def link_table(
         raise InputError(f"Unknown status '{status}'; use one of {', '.join(linksamling.STATUSES)}.")
     rows = linksamling.load(ws.linksamling_path)
     rows = [r for r in rows if (form is None or r.form_type == form) and (status is None or r.status(today) == status)]
-    table = LinkTable(rows, [r.status(today) for r in rows], today)
+    table = LinkTable(rows, [r.status(today) for r in rows], today, corpus_files(ws, rows))
     targets = [(p, f) for p, f in ((csv_path, "csv"), (xlsx_path, "xlsx"), (json_path, "json")) if p is not None]
     if targets:
         from .export import DIALECTS, check_target, write_tables
@@ -63,3 +69,13 @@ def link_table(
         for path, fmt in targets:
             write_tables(path, [table.export_table()], fmt, dialect)
     return table
+
+
+def corpus_files(ws: Workspace, rows: list[linksamling.LinkRow]) -> list[str]:
+    """Per row, the kommune's document in ``corpus/`` that compare uses ('' when it has none)."""
+    from .corpus import load_manifest, newest_documents
+
+    if not ws.manifest_path.is_file():
+        return ["" for _ in rows]
+    newest = {d.kommune: d.file for d in newest_documents(load_manifest(ws.manifest_path))}
+    return [newest.get(r.kommune, "") for r in rows]

@@ -34,10 +34,11 @@ def list_cmd(
 
     table = link_table(workspace(ws_path), form=form, status=status, today=dt.date.today(), csv_path=csv, xlsx_path=xlsx, json_path=json_, dialect=dialect)
     out = Table(title=f"Linksamling ({len(table.rows)} kommuner)")
-    for column in ("Kommune", "Form", "Periode", "Status"):
+    out.add_column("Kommune", no_wrap=True)
+    for column in ("Form", "Periode", "Status", "Dokument"):  # Dokument: ja/-, the file is in the exports
         out.add_column(column)
-    for row, row_status in zip(table.rows, table.statuses, strict=True):
-        out.add_row(row.kommune, row.form, row.period_text or "-", row_status)
+    for row, row_status, document in zip(table.rows, table.statuses, table.documents, strict=True):
+        out.add_row(row.kommune, row.form, row.period_text or "-", row_status, "ja" if document else "-")
     console.print(out)
     console.print(table.summary_line())
 
