@@ -56,8 +56,12 @@ def test_report_renders_in_headless_chromium(report_file, tmp_path):
     assert 'id="profil-hjoerring"' in dom and "Fokusområder" in dom
 
 
-def test_report_missing_out_folder_exit_2(tmp_path, workspace_dir):
+def test_report_missing_out_folder_bug_found_only_after_classifying(tmp_path, workspace_dir):
+    """Bug: report classified every document (minutes on a real corpus) and only then
+    found that the --out folder did not exist."""
     from typer.testing import CliRunner
 
     result = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "nope"), "--workspace", str(workspace_dir)])
     assert result.exit_code == 2 and "does not exist" in result.output
+    assert "Reading" not in result.output
+    assert not (workspace_dir / "results" / "strategikompas.sqlite").exists()

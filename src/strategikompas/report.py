@@ -102,20 +102,21 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
     return "".join(parts)
 
 
-def write_report(ws: Workspace, book: cb.Codebook, out_dir: Path, today: dt.date | None = None) -> Path:
+def report(
+    ws: Workspace,
+    book: cb.Codebook,
+    out_dir: Path,
+    on_document=None,
+    on_plan=None,
+    today: dt.date | None = None,
+) -> Path:
+    """Classify what is not classified yet, then write ``out_dir/strategikompas.html``.
+    The target is checked first: a missing or unwritable folder fails before the
+    classification, which can take minutes."""
     from .export import check_target
 
     path = Path(out_dir) / "strategikompas.html"
     check_target(path)
+    cmp.compare_all(ws, book, on_document=on_document, on_plan=on_plan)
     atomic_write_text(path, build_html(ws, book, today))
-    _readable(path)
     return path
-
-
-def _readable(path: Path) -> None:
-    """The temporary file behind an atomic write is 0600; a report is meant to be shared."""
-    import os
-
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)

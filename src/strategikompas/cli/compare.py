@@ -215,14 +215,12 @@ def report(
 
     Example: strategikompas report --out rapport
     """
-    from .. import compare as cmp
-    from ..report import write_report
+    from ..report import report as write_report
 
     ws = workspace(ws_path)
     book = load_codebook(ws, codebook)
     with reading_progress(console) as (plan, step):
-        cmp.compare_all(ws, book, on_document=step, on_plan=plan)
-    path = write_report(ws, book, out)
+        path = write_report(ws, book, out, on_document=step, on_plan=plan)
     console.print(f"Wrote {path}")
 
 
