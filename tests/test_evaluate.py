@@ -143,3 +143,36 @@ def test_evaluate_needs_two_documents(runner, workspace_dir: Path):
     result = runner.invoke(app, ["evaluate", "-w", str(workspace_dir)])
     assert result.exit_code == 1
     assert "at least two documents" in result.output
+
+
+def test_compare_shows_each_focus_areas_measured_f1_after_evaluate(runner, workspace_dir: Path, tmp_path: Path):
+    target = workspace_dir / "data" / "annotations"
+    shutil.rmtree(target)
+    shutil.copytree(_small_annotations(tmp_path), target)
+
+    def shares_table() -> str:
+        result = runner.invoke(app, ["compare", "hjoerring", "horsens", "-w", str(workspace_dir)])
+        assert result.exit_code == 0, result.output
+        return " ".join(result.output.split())
+
+    before = shares_table()
+    assert "run 'strategikompas evaluate' (F1 then shows here)" in before and "F1 (målt)" not in before
+    assert runner.invoke(app, ["evaluate", "-w", str(workspace_dir)]).exit_code == 0
+    record = json.loads((workspace_dir / "results" / "evaluering.json").read_text(encoding="utf-8"))
+    book = codebook.load(workspace_dir / "data" / "fokusomraader.toml")
+    from strategikompas.classifier import model_id
+
+    assert record["model"] == model_id(target, book) and record["sentences"] == 75
+    shown = shares_table()
+    assert "F1 (målt)" in shown
+    assert all(f"│ {record['classifier'][lid]['f1']:.2f} │" in shown for lid in book.ids)
+    from strategikompas import compare as cmp
+    from strategikompas.workspace import open_workspace
+
+    ws = open_workspace(workspace_dir)
+    detail = cmp.details(ws, cmp.compare(ws, ["hjoerring", "horsens"], book), book=book)
+    assert detail.accuracy == {lid: record["classifier"][lid]["f1"] for lid in book.ids}
+    # the annotated set changes: the record measured another model and is not shown
+    lines = (target / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+    (target / "gold.jsonl").write_text("\n".join(lines[:-1]) + "\n" + lines[-1].replace('"labels": [', '"labels": ["data", ', 1) + "\n", encoding="utf-8")
+    assert "run 'strategikompas evaluate' (F1 then shows here)" in shares_table()

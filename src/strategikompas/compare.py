@@ -202,6 +202,8 @@ class Detail:
     structure: list[list[object]] = field(default_factory=list)
     # per column: section kind -> (number of sentences, label id -> share)
     by_kind: list[dict[str, tuple[int, dict[str, float]]]] = field(default_factory=list)
+    # label id -> F1 as the last `evaluate` measured it for the model in use (None: not measured)
+    accuracy: dict[str, float] | None = None
 
 
 def shares_by_kind(rows: list, label_ids: list[str]) -> dict[str, tuple[int, dict[str, float]]]:
@@ -223,7 +225,7 @@ def word_counts(rows: list, skip: frozenset[str] = frozenset()) -> dict[str, int
     return counts
 
 
-def details(ws: Workspace, result: Comparison, today=None) -> Detail:
+def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | None = None) -> Detail:
     """Facts, strongest evidence, distinctive terms and similarity for a comparison."""
     links = {r.kommune: r for r in linksamling.load(ws.linksamling_path)}
     manifest = {d.doc_id: d for d in corpus.load_manifest(ws.manifest_path)}
@@ -264,7 +266,12 @@ def details(ws: Workspace, result: Comparison, today=None) -> Detail:
                     reference[w] = reference.get(w, 0) + n
         terms.append(keyness(c, reference))
     structure = structure_rows(strategies) if all(strategies) else []
-    return Detail(facts, evidence, terms, cosine_tfidf(counts), structure, by_kind)
+    accuracy = None
+    if book is not None:
+        from .evaluate import measured_f1
+
+        accuracy = measured_f1(ws, book)
+    return Detail(facts, evidence, terms, cosine_tfidf(counts), structure, by_kind, accuracy)
 
 
 def _strategy(store: Store, doc_id: str):

@@ -25,6 +25,7 @@ COLUMNS = [
 ]
 TARGET_MICRO_F1 = 0.85
 TARGET_MACRO_F1 = 0.80
+EVALUATION_FILE = "evaluering.json"  # in the results folder: the last evaluate, for compare
 
 
 @dataclass(frozen=True)
@@ -119,3 +120,43 @@ def evaluate(annotations: Path, book: cb.Codebook) -> Evaluation:
         documents=documents,
         predictions=[frozenset(lab for lab, on in zip(book.ids, row, strict=True) if on) for row in predicted],
     )
+
+
+def evaluate_workspace(ws, book: cb.Codebook) -> Evaluation:
+    """``evaluate`` on the workspace's annotated set, recorded in its results folder with
+    the model it measured, so that compare can show each focus area's F1 beside its share."""
+    import datetime as dt
+    import json
+
+    from .classifier import model_id
+    from .fileio import atomic_write_text
+
+    result = evaluate(ws.annotations_dir, book)
+    record = {
+        "model": model_id(ws.annotations_dir, book),
+        "measured": dt.date.today().isoformat(),
+        "sentences": result.n_sentences,
+        "documents": result.documents,
+        "classifier": {label: vars(scores) for label, scores in zip(result.labels, result.classifier, strict=True)},
+        "micro": vars(result.classifier_micro),
+        "macro": vars(result.classifier_macro),
+    }
+    atomic_write_text(ws.results_dir() / EVALUATION_FILE, json.dumps(record, ensure_ascii=False, indent=1))
+    return result
+
+
+def measured_f1(ws, book: cb.Codebook) -> dict[str, float] | None:
+    """Each focus area's F1 as the last ``evaluate`` measured it for the model in use; None
+    when there is no record, it is unreadable, or it measured another model (annotations,
+    codebook or pipeline changed since). Reads one small file: no spaCy, no scikit-learn."""
+    import json
+
+    from .classifier import model_id
+
+    try:
+        record = json.loads((ws.results / EVALUATION_FILE).read_text(encoding="utf-8"))
+        if record.get("model") != model_id(ws.annotations_dir, book):
+            return None
+        return {label: float(record["classifier"][label]["f1"]) for label in book.ids}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RunError):
+        return None

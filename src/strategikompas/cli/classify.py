@@ -112,15 +112,14 @@ def evaluate(
 
     Example: strategikompas evaluate --csv evaluering.csv
     """
-    from ..evaluate import COLUMNS, TARGET_MACRO_F1, TARGET_MICRO_F1
-    from ..evaluate import evaluate as run_evaluation
+    from ..evaluate import COLUMNS, TARGET_MACRO_F1, TARGET_MICRO_F1, evaluate_workspace
     from .compare import _check_exports
 
     ws = workspace(ws_path)
     _check_exports(dialect, csv)
     book = load_codebook(ws, codebook)
     _announce(f"Cross-validating on {ws.annotations_dir} (one fold per document) ...")
-    result = run_evaluation(ws.annotations_dir, book)
+    result = evaluate_workspace(ws, book)
     out = Console()
     table = Table(title=f"Evaluering: {result.n_sentences} sætninger, {len(result.documents)} dokumenter, en fold pr. dokument")
     table.add_column("Fokusområde")

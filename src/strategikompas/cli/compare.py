@@ -72,7 +72,7 @@ def compare(
     else:
         with reading_progress(console) as (plan, step):
             result = cmp.compare(ws, kommuner or [], book, on_document=step, on_plan=plan)
-        detail = cmp.details(ws, result)
+        detail = cmp.details(ws, result, book=book)
         tables = _render(result, detail)
     for path, fmt in ((csv, "csv"), (xlsx, "xlsx"), (json_, "json")):
         if path is not None:
@@ -160,13 +160,21 @@ def _render(result, detail) -> list:
         out.add_column(f"{col.kommune}\n{col.title}\n{col.period}", justify="right")
     if len(result.columns) == 2:
         out.add_column("Forskel", justify="right")
-    for _label_id, name, *shares in result.rows():
+    if detail.accuracy is not None:
+        out.add_column("F1\n(målt)", justify="right")
+    for label_id, name, *shares in result.rows():
         cells = [f"{bar(s)} {s:4.0%}" for s in shares]
         if len(shares) == 2:
             cells.append(f"{(shares[0] - shares[1]) * 100:+.0f} pp")
+        if detail.accuracy is not None:
+            cells.append(f"{detail.accuracy[label_id]:.2f}")
         out.add_row(name, *cells)
     out.add_row("[dim]sætninger[/dim]", *(f"[dim]{c.n_sentences}[/dim]" for c in result.columns))
     console.print(out)
+    if detail.accuracy is None:
+        console.print("[dim]How often each focus area's tags are right: run 'strategikompas evaluate' (F1 then shows here).[/dim]")
+    else:
+        console.print("[dim]F1 (målt): how often the focus area's tags are right, measured by 'strategikompas evaluate' on the annotated set.[/dim]")
     _render_by_kind(result, detail)
 
     console.print("[bold]Stærkeste belæg pr. fokusområde[/bold]")
