@@ -135,3 +135,32 @@ def test_list_shows_which_kommuner_have_a_document(runner, workspace_dir: Path, 
     assert runner.invoke(app, ["add", "odder", str(source), "-w", str(workspace_dir)]).exit_code == 0
     documents, output = listed()
     assert documents["Odder"] == "odder/strategi.pdf" and "Med dokument i korpus: 5." in output
+
+
+def test_remove_takes_an_added_document_out_with_its_results(runner, classified_workspace: Path, tmp_path: Path):
+    from strategikompas.store import Store
+
+    source = make_scan(tmp_path / "strategi.pdf", [TEXT], scanned=set())
+    before = (classified_workspace / "corpus" / "manifest.csv").read_bytes()
+    assert runner.invoke(app, ["add", "odder", str(source), "-w", str(classified_workspace)]).exit_code == 0
+    assert runner.invoke(app, ["compare", "odder", "hjoerring", "-w", str(classified_workspace)]).exit_code == 0
+    store = classified_workspace / "results" / "strategikompas.sqlite"
+    with Store(store) as s:
+        assert s.document("odder/strategi.pdf") is not None
+    result = runner.invoke(app, ["remove", "corpus/odder/strategi.pdf", "-w", str(classified_workspace)])  # a path works too
+    assert result.exit_code == 0, result.output
+    assert "Removed from the corpus: Odder: Digitaliseringsstrategi for Odder Kommune 2024-2027 (corpus/odder/strategi.pdf)" in _flat(result.output)
+    assert (classified_workspace / "corpus" / "manifest.csv").read_bytes() == before
+    assert not (classified_workspace / "corpus" / "odder" / "strategi.pdf").exists()
+    with Store(store) as s:
+        assert s.document("odder/strategi.pdf") is None
+    again = runner.invoke(app, ["compare", "odder", "hjoerring", "-w", str(classified_workspace)])
+    assert again.exit_code == 2 and "'Odder' has no document in the corpus" in _flat(again.output)
+
+
+def test_remove_of_a_file_not_in_the_corpus_names_what_is(runner, workspace_dir: Path):
+    before = (workspace_dir / "corpus" / "manifest.csv").read_bytes()
+    result = runner.invoke(app, ["remove", "odder/findes-ikke.pdf", "-w", str(workspace_dir)])
+    assert result.exit_code == 2
+    assert "odder/findes-ikke.pdf: not a document of the corpus (corpus/manifest.csv lists: hjoerring/" in _flat(result.output)
+    assert (workspace_dir / "corpus" / "manifest.csv").read_bytes() == before

@@ -136,6 +136,16 @@ class Added:
     used: Document  # the kommune's document that compare and classify KOMMUNE use (the newest)
 
 
+def _refuse_bundled(ws) -> None:
+    from .errors import InputError
+    from .workspace import bundled_root
+
+    if ws.bundled or ws.root.resolve() == bundled_root().resolve():
+        raise InputError(
+            f"{ws.root} is the bundled workspace, the project's own corpus: create your own with 'strategikompas init DIR' and add documents there."
+        )
+
+
 def add_document(ws, kommune: str, source: Path, title: str | None = None, period: str | None = None) -> Added:
     """Copy a document the analyst has (a PDF, Word document, web page or text file) into
     ``corpus/<slug>/`` and list it in the manifest, so that ``compare`` and ``classify``
@@ -150,12 +160,7 @@ def add_document(ws, kommune: str, source: Path, title: str | None = None, perio
     from .fileio import atomic_write_bytes
     from .linksamling import parse_period
     from .names import slugify
-    from .workspace import bundled_root
-
-    if ws.bundled or ws.root.resolve() == bundled_root().resolve():
-        raise InputError(
-            f"{ws.root} is the bundled workspace, the project's own corpus: create your own with 'strategikompas init DIR' and add documents there."
-        )
+    _refuse_bundled(ws)
     source = Path(source)
     if not source.is_file():
         raise InputError(f"{source}: file not found." if not source.exists() else f"{source}: not a file.")
@@ -200,3 +205,32 @@ def add_document(ws, kommune: str, source: Path, title: str | None = None, perio
         raise
     own = [d for d in [*docs, document] if d.kommune == name and d.file]
     return Added(document, kind, strategy.pages, list(strategy.warnings), newest_document(own))
+
+
+def remove_document(ws, file: str) -> Document:
+    """Take a document out of the corpus: its manifest row (saved first, atomically), its
+    stored results, then its file. ``file`` is the manifest's ``file`` ("odder/strategi.pdf")
+    or a path to the file inside ``corpus/``."""
+    from .errors import InputError
+    from .store import Store
+
+    _refuse_bundled(ws)
+    given = Path(file)
+    rel = given.as_posix().removeprefix("./").removeprefix("corpus/")  # as the manifest, or from the workspace
+    if given.is_absolute() or given.exists():
+        try:
+            rel = given.resolve().relative_to(ws.corpus.resolve()).as_posix()
+        except ValueError:
+            pass
+    docs = load_manifest(ws.manifest_path, include_attempts=True)
+    found = [d for d in docs if d.file and d.file == rel]
+    if not found:
+        listed = ", ".join(d.file for d in docs if d.file) or "none"
+        raise InputError(f"{file}: not a document of the corpus (corpus/manifest.csv lists: {listed}).")
+    doc = found[0]
+    save_manifest(ws.manifest_path, [d for d in docs if d is not doc])
+    if ws.store_path.is_file():
+        with Store(ws.store_path) as store:
+            store.forget(doc.doc_id)
+    doc.path(ws.corpus).unlink(missing_ok=True)
+    return doc

@@ -122,6 +122,11 @@ class Store:
                 ],
             )
 
+    def forget(self, doc_id: str) -> bool:
+        """Drop a document's results (its sentences go with it); whether there were any."""
+        with self.db:
+            return self.db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
+
     def document(self, doc_id: str) -> dict | None:
         cur = self.db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
         row = cur.fetchone()

@@ -88,6 +88,24 @@ def add(
 
 
 @app.command()
+def remove(
+    file: Annotated[str, typer.Argument(help="The document, as corpus/manifest.csv names it (odder/strategi.pdf) or its path in corpus/.", metavar="FILE")],
+    ws_path: WorkspaceOpt = None,
+) -> None:
+    """Take a document out of the workspace's corpus: its row in corpus/manifest.csv, its
+    stored results and its file.
+
+    Example: strategikompas remove odder/digitaliseringsstrategi.pdf
+    """
+    from ..corpus import remove_document
+
+    doc = remove_document(workspace(ws_path), file)
+    console.print(f"Removed from the corpus: {doc.kommune}: {doc.title} (corpus/{doc.file})", highlight=False)
+    if doc.extra.get("url"):
+        console.print(f"It came from the link collection's URL; 'strategikompas fetch {doc.slug}' would download it again.", highlight=False)
+
+
+@app.command()
 def doctor(codebook: CodebookOpt = None, ws_path: WorkspaceOpt = None) -> None:
     """Show which spaCy pipeline, OCR, codebook, workspace and results store are in use.
 
