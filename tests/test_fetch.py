@@ -18,7 +18,7 @@ from fetch_servers import RawServer, pdf_head
 from strategikompas import linksamling
 from strategikompas.corpus import load_manifest
 from strategikompas.errors import InputError
-from strategikompas.fetch import Settings, best_pdf_link, fetch, safe_stem
+from strategikompas.fetch import Settings, best_document_link, fetch, safe_stem
 from strategikompas.linksamling import row_from_table
 from strategikompas.workspace import open_workspace
 
@@ -304,12 +304,35 @@ def test_html_link_to_another_page_is_followed_one_level_only(server, workspace_
     assert [r.path for r, _ in server.log] == ["/a", "/b.pdf"]
 
 
-def test_best_pdf_link_prefers_strategy_words_and_the_rows_years():
+def test_best_document_link_prefers_strategy_words_and_the_rows_years():
     row = link_row("Odder", "https://x.invalid/", "2021-2025")
     page = """<a href="a.pdf">Referat</a><a href="strategi-2016.pdf">Strategi</a>
     <a href="ds.pdf">Digitaliseringsstrategi 2021-2025</a><a href="mailto:x@y.dk">pdf</a>"""
-    assert best_pdf_link(page, "https://odder.invalid/side/", row) == "https://odder.invalid/side/ds.pdf"
-    assert best_pdf_link("<a href='/x'>Forside</a>", "https://odder.invalid/", row) is None
+    assert best_document_link(page, "https://odder.invalid/side/", row) == "https://odder.invalid/side/ds.pdf"
+    assert best_document_link("<a href='/x'>Forside</a>", "https://odder.invalid/", row) is None
+
+
+def test_best_document_link_takes_a_word_file_when_the_page_has_no_pdf():
+    row = link_row("Odder", "https://x.invalid/", "2021-2025")
+    word_only = """<a href="referat.docx">Referat</a><a href="/filer/ds-2021-2025.docx">Digitaliseringsstrategi (Word)</a>"""
+    assert best_document_link(word_only, "https://odder.invalid/side/", row) == "https://odder.invalid/filer/ds-2021-2025.docx"
+    both = """<a href="/filer/ds.docx">Digitaliseringsstrategi 2021-2025 (Word)</a><a href="/filer/ds.pdf">Digitaliseringsstrategi 2021-2025</a>"""
+    assert best_document_link(both, "https://odder.invalid/", row) == "https://odder.invalid/filer/ds.pdf"
+
+
+def test_html_page_linking_to_a_word_document(server, workspace_dir, tmp_path):
+    from scans import make_docx
+    from strategikompas.fetch import DOCX_TYPE
+
+    body = make_docx(tmp_path / "s.docx").read_bytes()
+    server.expect_request("/side").respond_with_data('<html><body><a href="/filer/strategi.docx">Digitaliseringsstrategi</a></body></html>', content_type="text/html")
+    server.expect_request("/filer/strategi.docx").respond_with_data(body, content_type=DOCX_TYPE)
+    ws = workspace_with(workspace_dir, link_row("Odder", server.url_for("/side")))
+    out, _ = run(ws)
+    odder = out["odder"]
+    assert odder.status == "downloaded", odder.error
+    assert odder.file == "odder/strategi.docx" and (ws.corpus / odder.file).read_bytes() == body
+    assert odder.page_file and odder.document_url == server.url_for("/filer/strategi.docx")
 
 
 def test_etag_round_trip_is_not_modified(server, workspace_dir):

@@ -189,7 +189,7 @@ def safe_stem(*candidates: str, limit: int = 80) -> str:
     ASCII slug only, so no ``..``, separators, absolute paths or control characters."""
     for candidate in candidates:
         name = unquote(candidate or "").replace("\\", "/").rsplit("/", 1)[-1]
-        name = re.sub(r"\.(pdf|html?|aspx?|php)$", "", name, flags=re.IGNORECASE)
+        name = re.sub(r"\.(pdf|docx|html?|aspx?|php)$", "", name, flags=re.IGNORECASE)
         stem = slugify(name)[:limit].strip("-")
         if stem:
             return stem
@@ -226,13 +226,15 @@ def score_link(url: str, text: str, row: LinkRow) -> int:
     return score + urlsplit(url).path.lower().endswith(".pdf")
 
 
-def best_pdf_link(html: str, base: str, row: LinkRow) -> str | None:
-    from .extract.html import pdf_link_texts
+def best_document_link(html: str, base: str, row: LinkRow) -> str | None:
+    """The page's link to a PDF (or else a Word document) that most looks like the row's strategy."""
+    from .extract.html import document_links
 
-    links = [(url, text) for url, text in pdf_link_texts(html, base) if urlsplit(url).scheme in ("http", "https")]
+    links = [(url, text, kind) for url, text, kind in document_links(html, base) if urlsplit(url).scheme in ("http", "https")]
     if not links:
         return None
-    return max(links, key=lambda link: score_link(link[0], link[1], row))[0]  # first of the best
+    # first of the best; a PDF before a Word file of the same score (the published version)
+    return max(links, key=lambda link: (score_link(link[0], link[1], row), link[2] == "pdf"))[0]
 
 
 # --- the fetcher ------------------------------------------------------------------
@@ -362,18 +364,18 @@ class Fetcher:
                     await response.aclose()
         raise _Fail("error", f"more than {self.settings.max_redirects} redirects", final_url=current)
 
-    async def download(self, url: str, folder: Path, row: LinkRow, headers: dict[str, str], pdf_only: bool = False) -> _Saved:
+    async def download(self, url: str, folder: Path, row: LinkRow, headers: dict[str, str], document_only: bool = False) -> _Saved:
         async def handle(response: httpx.Response, final_url: str) -> _Saved:
             validators = {"etag": response.headers.get("etag", ""), "last_modified": response.headers.get("last-modified", "")}
             if response.status_code == 304:
                 if not headers:
                     raise _Fail("error", "HTTP 304 to a request that was not conditional", 304, final_url)
                 return _Saved("", final_url, 304, **validators)
-            return await self._save_body(response, final_url, folder, row, pdf_only, validators)
+            return await self._save_body(response, final_url, folder, row, document_only, validators)
 
         return await self.request(url, headers, handle)
 
-    async def _save_body(self, response: httpx.Response, final_url: str, folder: Path, row: LinkRow, pdf_only: bool, validators: dict[str, str]) -> _Saved:
+    async def _save_body(self, response: httpx.Response, final_url: str, folder: Path, row: LinkRow, document_only: bool, validators: dict[str, str]) -> _Saved:
         limit = self.settings.max_bytes
         code = response.status_code
         ctype = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -387,9 +389,10 @@ class Fetcher:
             if len(head) >= _HEAD:
                 break
         kind = sniff(head, ctype)
-        if not kind or (pdf_only and kind != "pdf"):
+        if not kind or (document_only and kind == "html"):
             said = f"content type {ctype or 'unknown'}"
-            raise _Fail("not a document", f"{said}, {'not a PDF' if pdf_only or ctype == 'application/pdf' else 'not a PDF, Word document or web page'}", code, final_url)
+            expected = "not a PDF" if ctype == "application/pdf" else "not a PDF or Word document" if document_only else "not a PDF, Word document or web page"
+            raise _Fail("not a document", f"{said}, {expected}", code, final_url)
         name = disposition_filename(response.headers.get("content-disposition", ""))
         stem = safe_stem(name, urlsplit(final_url).path, row.link_text, row.slug)
         path = folder / f"{stem}.{kind}"
@@ -473,16 +476,16 @@ class Fetcher:
         assert saved.path is not None
         page_file = saved.path.relative_to(self.corpus).as_posix()
         html = saved.path.read_bytes()[: 5 * 1024 * 1024].decode("utf-8", "replace")
-        link = best_pdf_link(html, saved.final_url, row)
+        link = best_document_link(html, saved.final_url, row)
         if link is None:
             page = self._outcome(row, "not a document", saved, row.url, previous)
-            page.error = "web page without a link to a PDF (the page is kept)"
+            page.error = "web page without a link to a PDF or Word document (the page is kept)"
             return page
         try:
-            pdf = await self.download(link, folder, row, self._conditional(previous, link), pdf_only=True)
+            pdf = await self.download(link, folder, row, self._conditional(previous, link), document_only=True)
         except _Fail as fail:
             page = self._outcome(row, "not a document" if fail.status != "error" else "error", saved, row.url, previous)
-            page.error = f"the page's PDF link {link} failed: {fail.message} (the page is kept)"
+            page.error = f"the page's document link {link} failed: {fail.message} (the page is kept)"
             return page
         outcome = self._outcome(row, status, pdf, link, previous)
         outcome.final_url, outcome.page_file = saved.final_url, page_file

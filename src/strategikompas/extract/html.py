@@ -49,6 +49,13 @@ def pdf_link_texts(html: str, base_url: str) -> list[tuple[str, str]]:
 
     A link counts when its path ends in .pdf, it is marked type="application/pdf", or its
     text says PDF ("Hent strategien (PDF)"); a page's <base href> is honoured."""
+    return [(url, text) for url, text, kind in document_links(html, base_url) if kind == "pdf"]
+
+
+def document_links(html: str, base_url: str) -> list[tuple[str, str, str]]:
+    """(absolute URL, link text, ``pdf`` or ``docx``) of each link to a PDF or Word file,
+    in page order, once each; a Word link counts by its .docx path, its type or a link text
+    that says Word or docx."""
     import lxml.html
 
     try:
@@ -65,11 +72,13 @@ def pdf_link_texts(html: str, base_url: str) -> list[tuple[str, str]]:
         if urlsplit(url).scheme not in ("http", "https", "file"):
             continue
         text = " ".join(anchor.text_content().split()) or anchor.get("title", "")
-        is_pdf = (
-            re.search(r"\.pdf$", urlsplit(url).path, re.IGNORECASE)
-            or "pdf" in (anchor.get("type") or "").lower()
-            or re.search(r"\bpdf\b", text, re.IGNORECASE)
-        )
-        if is_pdf and url not in links:
-            links[url] = text
-    return list(links.items())
+        path, kind_attr = urlsplit(url).path, (anchor.get("type") or "").lower()
+        if re.search(r"\.pdf$", path, re.IGNORECASE) or "pdf" in kind_attr or re.search(r"\bpdf\b", text, re.IGNORECASE):
+            kind = "pdf"
+        elif re.search(r"\.docx$", path, re.IGNORECASE) or "wordprocessingml" in kind_attr or re.search(r"\b(docx|word)\b", text, re.IGNORECASE):
+            kind = "docx"
+        else:
+            continue
+        if url not in links:
+            links[url] = (text, kind)
+    return [(url, text, kind) for url, (text, kind) in links.items()]
