@@ -278,3 +278,16 @@ def test_classify_with_empty_or_malformed_codebook_label_exit_2(runner, workspac
     assert f"kodebog.toml, {problem}" in result.output
     assert "Traceback" not in result.output
     assert not (workspace_dir / "results" / "strategikompas.sqlite").exists()  # nothing classified
+
+
+def test_wrote_message_broke_a_long_path_over_lines(runner, workspace_dir, tmp_path):
+    # Rich wrapped messages at 80 columns when the output was not a terminal, so a long
+    # path in "Wrote ..." came out in pieces (and a test matching the line failed on a
+    # machine with a longer temporary folder). Messages are soft-wrapped now.
+    deep = tmp_path / ("en-meget-lang-mappe-til-eksporter-" * 3)
+    deep.mkdir()
+    target = deep / "kommuner.csv"
+    result = runner.invoke(app, ["list", "--workspace", str(workspace_dir), "--csv", str(target)])
+    assert result.exit_code == 0, result.output
+    assert len(str(target)) > 80
+    assert f"Wrote {target}" in result.output.splitlines()

@@ -8,13 +8,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from ..errors import RunError
-from .main import CodebookOpt, CsvOpt, WorkspaceOpt, app, load_codebook, reading_progress, workspace
+from .main import (
+    CodebookOpt,
+    CsvOpt,
+    WorkspaceOpt,
+    app,
+    load_codebook,
+    make_console,
+    reading_progress,
+    workspace,
+)
 
-console = Console(stderr=True)
+console = make_console(stderr=True)
 DialectOpt = Annotated[str, typer.Option("--dialect", help="CSV dialect: excel-dk (UTF-8 with BOM, semicolon, decimal comma) or standard.")]
 
 
@@ -120,7 +128,7 @@ def evaluate(
     book = load_codebook(ws, codebook)
     _announce(f"Cross-validating on {ws.annotations_dir} (one fold per document) ...")
     result = evaluate_workspace(ws, book)
-    out = Console()
+    out = make_console()
     table = Table(title=f"Evaluering: {result.n_sentences} sætninger, {len(result.documents)} dokumenter, en fold pr. dokument")
     table.add_column("Fokusområde")
     table.add_column("Antal", justify="right")
@@ -157,6 +165,6 @@ def train(
     ws = workspace(ws_path)
     book = load_codebook(ws, codebook)
     trained = load_or_train(ws.annotations_dir, book, ws.models_dir, _announce, force=True)
-    out = Console()
+    out = make_console()
     out.print(f"Model {trained.id}: {trained.n_sentences} annotated sentences, saved to {trained.path}", highlight=False)
     out.print("Thresholds: " + ", ".join(f"{k} {v:.2f}" for k, v in trained.model.thresholds.items()), highlight=False)

@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from .. import linksamling
-from .main import CodebookOpt, CsvOpt, WorkspaceOpt, app, workspace
+from .main import CodebookOpt, CsvOpt, WorkspaceOpt, app, make_console, workspace
 
-console = Console()
+console = make_console()
 
 
 @app.command("list")
@@ -41,6 +40,9 @@ def list_cmd(
         out.add_row(row.kommune, row.form, row.period_text or "-", row_status, "ja" if document else "-")
     console.print(out)
     console.print(table.summary_line())
+    for path in (csv, xlsx, json_):
+        if path is not None:
+            console.print(f"Wrote {path}", highlight=False)
 
 
 @app.command()

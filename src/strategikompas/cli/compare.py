@@ -6,13 +6,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from ..errors import InputError
-from .main import CodebookOpt, CsvOpt, WorkspaceOpt, app, load_codebook, reading_progress, workspace
+from .main import (
+    CodebookOpt,
+    CsvOpt,
+    WorkspaceOpt,
+    app,
+    load_codebook,
+    make_console,
+    reading_progress,
+    workspace,
+)
 
-console = Console()
+console = make_console()
 
 XlsxOpt = Annotated[Path | None, typer.Option("--xlsx", help="Also write the tables to this Excel file (one sheet per table).", show_default=False)]
 JsonOpt = Annotated[Path | None, typer.Option("--json", help="Also write the tables to this JSON file.", show_default=False)]

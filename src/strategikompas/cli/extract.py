@@ -6,11 +6,10 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.tree import Tree
 
-from .main import WorkspaceOpt, app, workspace
+from .main import WorkspaceOpt, app, make_console, workspace
 
 
 @app.command()
@@ -32,7 +31,7 @@ def extract(
     if format == "json":
         typer.echo(json.dumps(strategy.to_json_dict(), ensure_ascii=False, indent=2))
         return
-    Console().print(outline_tree(strategy))
+    make_console().print(outline_tree(strategy))
 
 
 def outline_tree(strategy) -> Tree:

@@ -6,13 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from .main import WorkspaceOpt, app, workspace
+from .main import WorkspaceOpt, app, make_console, workspace
 
-console = Console()
-err_console = Console(stderr=True)
+console = make_console()
+err_console = make_console(stderr=True)
 
 _STYLE = {"downloaded": "green", "not modified": "green", "moved": "cyan", "archived": "cyan", "dead": "yellow", "not a document": "yellow", "too large": "yellow", "error": "red"}
 

@@ -54,6 +54,17 @@ CsvOpt = Annotated[Path | None, typer.Option("--csv", help="Also write the table
 CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Use this codebook (TOML) instead of the workspace's data/fokusomraader.toml.", show_default=False)]
 
 
+def make_console(stderr: bool = False):
+    """The one way the commands get a rich console.
+
+    soft_wrap: a message is never broken into lines at the console width (80 columns when
+    the output is a file or pipe), so a path in "Wrote ..." stays whole for a log or a copy.
+    Tables are still laid out to the width."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, soft_wrap=True)
+
+
 def workspace(path: Path | None):
     from ..workspace import open_workspace
 
