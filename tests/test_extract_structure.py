@@ -8,10 +8,16 @@ import pytest
 
 from strategikompas.extract import extract_path
 from strategikompas.extract.meta import language
-from strategikompas.extract.structure import kind_of, run_in_title, split_glued_headings
+from strategikompas.extract.model import Block
+from strategikompas.extract.structure import (
+    drop_signatures,
+    kind_of,
+    run_in_title,
+    split_glued_headings,
+)
 from strategikompas.extract.text import text_blocks
 
-from conftest import ROOT
+from conftest import REAL_PDF, ROOT, needs_shared
 
 CORPUS = ROOT / "corpus"
 
@@ -235,3 +241,47 @@ def test_windows_1252_text_is_read_not_refused(tmp_path):
     s = extract_path(path)
     assert s.title == "Digitaliseringsstrategi for Århus 2020-2024"
     assert s.vision == ["Vi vil være en digital kommune for alle borgere."]
+
+
+def test_foreword_signature_was_classified_as_organisering():
+    # The real PDF's foreword is signed "Martin Damm," / "Formand for KL og borgmester i
+    # Kalundborg Kommune": the office line was a sentence, tagged samarbejde and
+    # organisering ("formand"), and the strongest organisering evidence in compare.
+    strategy = extract_path(needs_shared(REAL_PDF))
+    text = body_text(strategy)
+    for line in ("Formand for KL og borgmester i Kalundborg Kommune", "Formand for Danske Regioner", "Digitaliseringsminister\n"):
+        assert line not in text + "\n"
+    titles = [s.title for s in strategy.sections]
+    assert not {"Caroline Stage,", "Martin Damm,", "Anders Kühnau,"} & set(titles)
+    assert "Regeringen, KL og Danske Regioner vil med strategien" in text  # the foreword itself stays
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Borgmester Arne Boelt"],
+        ["Arne Boelt,", "Borgmester"],
+        ["Christian Rasmussen", "Kommunaldirektør"],
+        ["Lene Munk Hansen", "Formand for Økonomiudvalget"],
+        ["Anne Larsen", "Digitaliseringschef, Odder Kommune"],
+    ],
+)
+def test_signature_lines_are_dropped(lines):
+    body = Block("Vi vil gøre det nemt at være borger i kommunen.", 1)
+    kept = drop_signatures([body, *(Block(t, 1) for t in lines), Block("Vision", 2, level=1)])
+    assert [b.text for b in kept] == [body.text, "Vision"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Formand for styregruppen er kommunaldirektøren.",
+        "Borgmesterens forord",
+        "Direktionen har ansvaret for strategien",
+        "Chefgruppen følger op hvert kvartal",
+        "Formand for styregruppen skal sikre fremdrift i indsatserne",
+    ],
+)
+def test_sentences_about_offices_are_not_signatures(text):
+    blocks = [Block("Digital Velfærd", 1, level=2), Block(text, 1)]
+    assert drop_signatures(blocks) == blocks

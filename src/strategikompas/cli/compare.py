@@ -109,7 +109,7 @@ def _print_matrix(result, wide_t) -> None:
         out.add_row(row[0], *(f"{s:.0%}" for s in row[1:]))
     console.print(out)
     if not fits:
-        console.print("  ".join(f"{n}={lid}" for n, lid in enumerate(ids, 1)), highlight=False)
+        console.print("  ".join(f"{n}={lid}" for n, lid in enumerate(ids, 1)), highlight=False, soft_wrap=False)  # a legend wraps between its entries
 
 
 KIND_NAMES = {"vision": "vision", "principles": "principper", "themes": "temaer", "other": "øvrige"}

@@ -31,7 +31,7 @@ def extract(
     if format == "json":
         typer.echo(json.dumps(strategy.to_json_dict(), ensure_ascii=False, indent=2))
         return
-    make_console().print(outline_tree(strategy))
+    make_console().print(outline_tree(strategy), soft_wrap=False)  # a tree wraps its long labels under their branch
 
 
 def outline_tree(strategy) -> Tree:

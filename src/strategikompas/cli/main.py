@@ -57,12 +57,14 @@ CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Use this c
 def make_console(stderr: bool = False):
     """The one way the commands get a rich console.
 
-    soft_wrap: a message is never broken into lines at the console width (80 columns when
-    the output is a file or pipe), so a path in "Wrote ..." stays whole for a log or a copy.
-    Tables are still laid out to the width."""
+    Into a file or pipe (a log, a CliRunner) nothing is broken into lines at the assumed 80
+    columns, so a path in "Wrote ..." stays whole; on a terminal rich wraps prose between
+    words at the real width. Tables are laid out to the width either way."""
     from rich.console import Console
 
-    return Console(stderr=stderr, soft_wrap=True)
+    console = Console(stderr=stderr)
+    console.soft_wrap = not console.is_terminal
+    return console
 
 
 def workspace(path: Path | None):

@@ -101,6 +101,36 @@ def drop_contents(blocks: list[Block]) -> list[Block]:
     return result
 
 
+# A signature under a foreword: "Martin Damm," / "Formand for KL og borgmester i Kalundborg
+# Kommune", or "Borgmester Arne Boelt". The role line names an office, is short, has no verb
+# of its own and does not end a sentence; the name line before it is 1-4 capitalised words.
+_ROLE = re.compile(
+    r"(?:(?:vice|første\s|anden\s)?borgmester|kommunaldirektør|(?:adm\.|administrerende|vicedirektør|under)?\s?direktør"
+    r"|(?:næst|udvalgs|regionsråds|bestyrelses)?formand|rådmand|\w*minister|\w*chef)\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"[A-ZÆØÅ][\w'-]+(?:\s(?:[A-ZÆØÅ][\w'-]*\.?|af|von|van|de)){1,3},?")
+
+
+def _is_role_line(text: str) -> bool:
+    text = text.strip()
+    words = re.findall(r"\w+", text.lower())
+    return bool(_ROLE.match(text)) and len(words) <= 14 and not text.endswith((".", "!", "?", ":")) and not _VERBS & set(words)
+
+
+def drop_signatures(blocks: list[Block]) -> list[Block]:
+    """Signatures (a name and an office, under a foreword) are not content: drop them, so
+    "Formand for KL og borgmester i Kalundborg Kommune" is not classified as a sentence
+    about organisation."""
+    drop: set[int] = set()
+    for i, block in enumerate(blocks):
+        if _is_role_line(block.text):
+            drop.add(i)
+            if i and _NAME.fullmatch(blocks[i - 1].text.strip()) and not kind_of(blocks[i - 1].text):
+                drop.add(i - 1)
+    return [b for i, b in enumerate(blocks) if i not in drop]
+
+
 def split_glued_headings(blocks: list[Block]) -> list[Block]:
     """A heading with a kind word glued in front of a numbered first item becomes two blocks."""
     result: list[Block] = []
@@ -302,7 +332,7 @@ class Outline:
 
 def outline(blocks: list[Block]) -> Outline:
     builder = Builder()
-    for block in split_glued_headings(drop_contents(blocks)):
+    for block in split_glued_headings(drop_signatures(drop_contents(blocks))):
         builder.feed(block)
     sections: list[Section] = []
     vision: list[str] = []
