@@ -152,3 +152,15 @@ def test_formula_injection_from_a_strategy_sentence_is_neutralised_in_compare_ex
     rows = list(csv.reader((tmp_path / "c_belaeg.csv").open(encoding="utf-8-sig", newline=""), delimiter=";"))[1:]
     assert any("HYPERLINK" in r[2] for r in rows)
     assert all(not r[2].startswith(("=", "+", "-", "@")) for r in rows)
+
+
+def test_export_without_a_suffix_bug_classified_everything_before_refusing(runner, workspace_dir, tmp_path):
+    from strategikompas.cli import app
+
+    """Bug: 'export kortlaegning' (no .xlsx) classified every document, then said
+    "Unknown export format ''"."""
+    result = runner.invoke(app, ["export", str(tmp_path / "kortlaegning"), "--workspace", str(workspace_dir)])
+    assert result.exit_code == 2 and "end the file name with .csv, .xlsx, .json" in result.output
+    assert "Reading" not in result.output
+    assert not (workspace_dir / "results" / "strategikompas.sqlite").exists()
+    assert not (tmp_path / "kortlaegning").exists()

@@ -26,8 +26,7 @@ def report_file(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("report")
     ws = init_workspace(base / "ws").root
-    out = base / "out"
-    out.mkdir()
+    out = base / "out"  # not there yet: report makes it
     result = CliRunner().invoke(app, ["report", "--out", str(out), "--workspace", str(ws)])
     assert result.exit_code == 0, result.output
     return out / "strategikompas.html"
@@ -61,7 +60,9 @@ def test_report_missing_out_folder_bug_found_only_after_classifying(tmp_path, wo
     found that the --out folder did not exist."""
     from typer.testing import CliRunner
 
-    result = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "nope"), "--workspace", str(workspace_dir)])
-    assert result.exit_code == 2 and "does not exist" in result.output
-    assert "Reading" not in result.output
-    assert not (workspace_dir / "results" / "strategikompas.sqlite").exists()
+    for out, message in ((tmp_path / "nope" / "rapport", "does not exist"), (workspace_dir / "data" / "linksamling.csv", "is a file")):
+        result = CliRunner().invoke(app, ["report", "--out", str(out), "--workspace", str(workspace_dir)])
+        assert result.exit_code == 2 and message in result.output
+        assert "Reading" not in result.output
+        assert not (workspace_dir / "results" / "strategikompas.sqlite").exists()
+    assert not (tmp_path / "nope").exists()

@@ -123,14 +123,21 @@ def write_json(path: Path, tables: Sequence[Table]) -> None:
         json.dump(data, handle, ensure_ascii=False, indent=2)
 
 
+def export_format(path: Path, fmt: str | None = None) -> str:
+    """The format named by ``fmt`` or else by the path's suffix; an unknown one is an input error."""
+    fmt = fmt or Path(path).suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        named = f"format '{fmt}'" if fmt else "no format"
+        raise InputError(f"Cannot write {path}: {named}; end the file name with {', '.join('.' + f for f in FORMATS)}.")
+    return fmt
+
+
 def write_tables(path: Path, tables: Sequence[Table], fmt: str | None = None, dialect: str = "excel-dk") -> None:
     """Write tables in the format named by ``fmt`` or the path's suffix.
 
     CSV holds one table; several tables in CSV go to ``<stem>_<name>.csv`` siblings."""
     path = Path(path)
-    fmt = fmt or path.suffix.lstrip(".").lower()
-    if fmt not in FORMATS:
-        raise InputError(f"Unknown export format '{fmt}'; use one of {', '.join(FORMATS)}.")
+    fmt = export_format(path, fmt)
     check_target(path)
     if fmt == "xlsx":
         write_xlsx(path, tables)

@@ -13,6 +13,7 @@ from pathlib import Path
 from . import codebook as cb
 from . import compare as cmp
 from . import linksamling
+from .errors import InputError
 from .fileio import atomic_write_text
 from .workspace import Workspace
 
@@ -111,12 +112,18 @@ def report(
     today: dt.date | None = None,
 ) -> Path:
     """Classify what is not classified yet, then write ``out_dir/strategikompas.html``.
-    The target is checked first: a missing or unwritable folder fails before the
-    classification, which can take minutes."""
+
+    ``out_dir`` is made when its parent folder exists ("--out rapport"). The target is
+    checked first: a missing parent, a file in the way or an unwritable folder fails before
+    the classification, which can take minutes."""
     from .export import check_target
 
-    path = Path(out_dir) / "strategikompas.html"
-    check_target(path)
+    out_dir = Path(out_dir)
+    path = out_dir / "strategikompas.html"
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"Cannot write the report into {out_dir}: it is a file, not a folder.")
+    check_target(path if out_dir.exists() else out_dir)
     cmp.compare_all(ws, book, on_document=on_document, on_plan=on_plan)
+    out_dir.mkdir(exist_ok=True)
     atomic_write_text(path, build_html(ws, book, today))
     return path

@@ -223,7 +223,7 @@ def _short(text: str, limit: int = 160) -> str:
 
 @app.command()
 def report(
-    out: Annotated[Path, typer.Option("--out", help="Folder for strategikompas.html.")] = Path("."),
+    out: Annotated[Path, typer.Option("--out", help="Folder for strategikompas.html; made when its parent folder exists.")] = Path("."),
     codebook: CodebookOpt = None,
     ws_path: WorkspaceOpt = None,
 ) -> None:
@@ -252,10 +252,11 @@ def export_cmd(
     Example: strategikompas export kortlaegning.xlsx
     """
     from .. import compare as cmp
-    from ..export import write_tables
+    from ..export import export_format, write_tables
     from ..listing import link_table
 
     ws = workspace(ws_path)
+    export_format(target)
     _check_exports(dialect, target)
     book = load_codebook(ws, codebook)
     with reading_progress(console) as (plan, step):
