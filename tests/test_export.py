@@ -108,6 +108,10 @@ def test_export_command_csv_per_table(runner, workspace_dir, tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "alt_linksamling.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert (tmp_path / "alt_andele.csv").exists()
+    # Bug: the message said "Wrote .../alt.csv", a file that is not there; it names the files written.
+    assert str(tmp_path / "alt.csv") not in result.output
+    named = result.output.split("files: ", 1)[1].split(" (")[0].split(", ")
+    assert sorted(named) == sorted(str(p) for p in tmp_path.glob("alt_*.csv")) and len(named) == 9
 
 
 def test_list_xlsx_and_json(runner, workspace_dir, tmp_path):

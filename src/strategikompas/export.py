@@ -132,8 +132,8 @@ def export_format(path: Path, fmt: str | None = None) -> str:
     return fmt
 
 
-def write_tables(path: Path, tables: Sequence[Table], fmt: str | None = None, dialect: str = "excel-dk") -> None:
-    """Write tables in the format named by ``fmt`` or the path's suffix.
+def write_tables(path: Path, tables: Sequence[Table], fmt: str | None = None, dialect: str = "excel-dk") -> list[Path]:
+    """Write tables in the format named by ``fmt`` or the path's suffix; return the files written.
 
     CSV holds one table; several tables in CSV go to ``<stem>_<name>.csv`` siblings."""
     path = Path(path)
@@ -152,8 +152,17 @@ def write_tables(path: Path, tables: Sequence[Table], fmt: str | None = None, di
         for target, text in texts:
             with atomic_open(target, "w", encoding="utf-8-sig" if dialect == "excel-dk" else "utf-8", newline="") as handle:
                 handle.write(text)
+        return [target for target, _ in texts]
+    return [path]
 
 
 def write_table(path: Path, columns: list[str], rows: list[list[object]], fmt: str | None = None, dialect: str = "excel-dk", *, name: str = "tabel", percent: set[str] | None = None) -> None:
     """One table to CSV/xlsx/JSON; the function the classify command calls."""
     write_tables(path, [Table(name, list(columns), [list(r) for r in rows], set(percent or ()))], fmt, dialect)
+
+
+def written(paths: Sequence[Path]) -> str:
+    """'Wrote X' for one file; for a CSV export split over several files, all of them."""
+    if len(paths) == 1:
+        return f"Wrote {paths[0]}"
+    return f"Wrote {len(paths)} files: " + ", ".join(str(p) for p in paths)

@@ -60,7 +60,7 @@ def compare(
     """
     from .. import compare as cmp
     from ..export import Table as XTable
-    from ..export import write_tables
+    from ..export import write_tables, written
 
     ws = workspace(ws_path)
     _check_exports(dialect, csv, xlsx, json_)
@@ -88,10 +88,10 @@ def compare(
                 # One CSV: the foundation's wide table (fokusomraade, navn, one column per kommune).
                 header = ["fokusomraade", "navn", *(c.slug for c in result.columns)]
                 wide = XTable("fokusomraader", header, [list(r) for r in result.rows()], {c.slug for c in result.columns})
-                write_tables(path, [wide], fmt, dialect)
+                files = write_tables(path, [wide], fmt, dialect)
             else:
-                write_tables(path, tables, fmt, dialect)
-            console.print(f"Wrote {path}")
+                files = write_tables(path, tables, fmt, dialect)
+            console.print(written(files), highlight=False)
 
 
 def _print_matrix(result, wide_t) -> None:
@@ -252,7 +252,7 @@ def export_cmd(
     Example: strategikompas export kortlaegning.xlsx
     """
     from .. import compare as cmp
-    from ..export import export_format, write_tables
+    from ..export import export_format, write_tables, written
     from ..listing import link_table
 
     ws = workspace(ws_path)
@@ -262,5 +262,5 @@ def export_cmd(
     with reading_progress(console) as (plan, step):
         result = cmp.compare_all(ws, book, on_document=step, on_plan=plan)
     tables = [link_table(ws).export_table(), cmp.shares_table(result)[1], *cmp.tables(result, cmp.details(ws, result))]
-    write_tables(target, tables, None, dialect)
-    console.print(f"Wrote {target} ({len(tables)} tables, {len(result.columns)} kommuner)")
+    files = write_tables(target, tables, None, dialect)
+    console.print(f"{written(files)} ({len(tables)} tables, {len(result.columns)} kommuner)", highlight=False)
