@@ -12,33 +12,57 @@ def make_scan(path: Path, pages: list[list[str]], scanned: set[int] | None = Non
     their text, with no text layer; the others keep their text."""
     import pypdfium2
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
+
+    def draw(c, lines):
+        c.setFont("Helvetica", 12)
+        for k, line in enumerate(lines):
+            c.drawString(60, 780 - 18 * k, line)
 
     source = path.with_name(path.stem + "-kilde.pdf")
     c = canvas.Canvas(str(source), pagesize=A4)
     for lines in pages:
-        c.setFont("Helvetica", 12)
-        for k, line in enumerate(lines):
-            c.drawString(60, 780 - 18 * k, line)
+        draw(c, lines)
         c.showPage()
     c.save()
     pdf = pypdfium2.PdfDocument(str(source))
     out = canvas.Canvas(str(path), pagesize=A4)
-    width, height = A4
     for number in range(1, len(pdf) + 1):
         if scanned is None or number in scanned:
-            picture = pdf[number - 1].render(scale=200 / 72, grayscale=True).to_pil()
-            out.drawImage(ImageReader(picture), 0, 0, width, height)
+            _draw_picture(out, pdf[number - 1])
         else:
-            out.setFont("Helvetica", 12)
-            for k, line in enumerate(pages[number - 1]):
-                out.drawString(60, 780 - 18 * k, line)
+            draw(out, pages[number - 1])
         out.showPage()
     out.save()
     pdf.close()
     source.unlink()
     return path
+
+
+def scan_of(source: Path, path: Path, pages: set[int]) -> Path:
+    """A scan of a real PDF: its ``pages`` (numbered from 1) as pictures with no text layer,
+    every other page left white, so page numbers stay those of ``source``."""
+    import pypdfium2
+    from reportlab.pdfgen import canvas
+
+    pdf = pypdfium2.PdfDocument(str(source))
+    out = canvas.Canvas(str(path))
+    for number in range(1, len(pdf) + 1):
+        out.setPageSize(pdf[number - 1].get_size())
+        if number in pages:
+            _draw_picture(out, pdf[number - 1])
+        out.showPage()
+    out.save()
+    pdf.close()
+    return path
+
+
+def _draw_picture(canvas, page) -> None:
+    """The page rendered in grey at 200 dpi, drawn over the whole of the canvas's page."""
+    from reportlab.lib.utils import ImageReader
+
+    width, height = page.get_size()
+    canvas.drawImage(ImageReader(page.render(scale=200 / 72, grayscale=True).to_pil()), 0, 0, width, height)
 
 
 def make_docx(path: Path, rendered_breaks: bool = False) -> Path:

@@ -6,15 +6,19 @@ failing tesseract are the real program with an empty TESSDATA_PREFIX."""
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 
 import pytest
 
-from scans import make_scan
+from scans import make_scan, scan_of
 from strategikompas.cli import app
 from strategikompas.extract import ocr
 from strategikompas.extract.cache import extract_cached
 from strategikompas.extract.detect import DocumentError
 from strategikompas.extract.document import extract_path
+
+from conftest import REAL_PDF, needs_shared
 
 needs_tesseract = pytest.mark.skipif(ocr.engine() is None, reason="tesseract with Danish data is not installed (.ci/run installs it)")
 
@@ -231,3 +235,64 @@ def test_scanned_strategy_gets_its_title_vision_and_themes(tmp_path, fresh_ocr):
     assert strategy.vision == ["Vi vil være en digital kommune, hvor borgerne oplever en sammenhængende service."]
     assert [(i.title, i.page) for i in strategy.themes] == [("Digitale kompetencer", 2), ("Informationssikkerhed", 2)]
     assert [(s.kind, s.title) for s in strategy.sections] == [("vision", "Vision"), ("themes", "Indsatsområder")]
+
+
+@needs_tesseract
+def test_scan_of_the_real_pdf_gets_the_structure_its_text_layer_gives(tmp_path, fresh_ocr):
+    """The designed PDF in shared/pdfs as a scan (its pages as pictures): OCR and the
+    structure rules must give what the text layer gives. Before: the table of contents was
+    kept ("FOKUSOMRÅDE 1 ... .…….u.u..d.dsss 10") and opened a themes section on p. 3, the
+    running header was a section on four pages (its page number stuck to it in three ways),
+    the foreword's signatures were themes, each display title was cut after its first line
+    ("En ansvarlig og"), and "VISIONEN KORT" was glued to the vision."""
+    pages = {1, 3, 5, 7, 8, 9, 10, 12, 14, 18}  # the others are left white: not OCR'd
+    scan = extract_path(scan_of(needs_shared(REAL_PDF), tmp_path / "scan.pdf", pages))
+    layer = extract_path(REAL_PDF)
+    assert scan.ocr_pages == sorted(pages)
+    assert scan.title == layer.title == "DEN FÆLLESOFFENTLIGE DIGITALISERINGSSTRATEGI 2026-2029"
+    assert scan.vision == layer.vision
+    assert [(i.title, i.page) for i in scan.themes] == [(i.title, i.page) for i in layer.themes]
+    assert len(scan.themes) == 4
+    text = "\n".join(s.text for s in scan.sections)
+    titles = [s.title for s in scan.sections]
+    assert "Indhold" not in titles and not any(".…" in t or "...." in t for t in titles)
+    assert "DEN FÆLLESOFFENTLIGE DIGITALISERINGSSTRATEGI 2026-2029" not in titles
+    assert "Formand for KL" not in text and not any("Formand" in t for t in titles)
+
+    def words(strategy, keep):
+        return Counter(w.lower() for s in strategy.sections if s.page in keep for w in re.findall(r"\w+", s.text))
+
+    want, got = words(layer, pages), words(scan, pages)
+    common = sum((want & got).values())
+    assert common / sum(want.values()) > 0.95 and common / sum(got.values()) > 0.95
+
+
+def test_ocr_text_loses_running_header_page_numbers_contents_and_specks():
+    from strategikompas.extract.pdf import _drop_running_lines
+
+    header = "DEN FÆLLESOFFENTLIGE DIGITALISERINGSSTRATEGI 2026-2029"
+    texts = {
+        3: f"{header} 3\n\nIndhold\nFORORD ........ 5\nVISION ..u.u..dsss 7\nFOKUSOMRÅDE 1\nEn brugervenlig sektor …...sses 10\n\nEfter indholdet.",
+        4: "4\n\nFOKUSOMRÅDE 1\n\nVi vil gøre det let.\n\nO\n\n82 %",
+        5: f"{header}\n\nFOKUSOMRÅDE 2\n\nVi vil bruge ny teknologi.",
+        6: f"6 {header}\n\nFOKUSOMRÅDE 3\n\nData skal deles.\n\neN",
+    }
+    out = {page: [line for line in text.splitlines() if line.strip()] for page, text in _drop_running_lines(texts).items()}
+    assert out[3] == ["Efter indholdet."]  # header, "Indhold" and its entries (one over two lines)
+    assert out[4] == ["FOKUSOMRÅDE 1", "Vi vil gøre det let.", "82 %"]  # page number and speck gone, a figure kept
+    assert out[5] == ["FOKUSOMRÅDE 2", "Vi vil bruge ny teknologi."]  # markers atop pages are not a running header
+    assert out[6] == ["FOKUSOMRÅDE 3", "Data skal deles."]
+
+
+def test_ocr_display_title_split_over_paragraphs_is_one_heading():
+    from strategikompas.extract.text import page_text_blocks
+
+    text = ("FOKUSOMRÅDE 2\nEn ansvarlig og\n\nværdiskabende\n\nanvendelse\naf ny teknologi\n\n"
+            "Danmark skal gå forrest i ansvarlig og værdiskabende brug af\n\nnye teknologier i den offentlige sektor.\n\n"
+            "VISIONEN KORT\nEn moderne digital offentlig\nsektor, der fastholder\n\nborgernes tillid\n\n"
+            "DEN FÆLLESOFFENTLIGE\nDIGITALISERINGSSTRATEGI\n2026-2029")
+    blocks = [(b.text, bool(b.level)) for b in page_text_blocks(text, 12)]
+    assert blocks[:3] == [("FOKUSOMRÅDE 2", True), ("En ansvarlig og værdiskabende anvendelse af ny teknologi", True),
+                          ("Danmark skal gå forrest i ansvarlig og værdiskabende brug af", False)]
+    assert ("En moderne digital offentlig sektor, der fastholder borgernes tillid", True) in blocks
+    assert blocks[-1][0] == "DEN FÆLLESOFFENTLIGE DIGITALISERINGSSTRATEGI 2026-2029"  # a title in capitals stays one

@@ -264,6 +264,7 @@ def test_foreword_signature_was_classified_as_organisering():
         ["Christian Rasmussen", "Kommunaldirektør"],
         ["Lene Munk Hansen", "Formand for Økonomiudvalget"],
         ["Anne Larsen", "Digitaliseringschef, Odder Kommune"],
+        ["Martin Damm, Formand for KL og borgmester i Kalundborg Kommune"],  # OCR joins the two lines
     ],
 )
 def test_signature_lines_are_dropped(lines):

@@ -23,6 +23,7 @@ from pathlib import Path
 from . import ocr
 from .detect import DocumentError
 from .model import Block, Read, join_continuations, page_span
+from .structure import _MARKER
 from .text import page_text_blocks
 
 _PAGE_NUMBER = re.compile(r"^\s*(side\s+)?\d{1,3}\s*(/\s*\d{1,3})?\s*$", re.IGNORECASE)
@@ -482,22 +483,45 @@ def read_scans(pdf, numbers: list[int], name: str) -> Read:
 
 
 def _drop_running_lines(texts: dict[int, str]) -> dict[int, str]:
-    """Pages' OCR text without the short first or last line that recurs on several scanned
-    pages alike, page numbers aside: a running header or footer, dropped as on pages with a
-    text layer. Lines, not paragraphs: OCR may put a header in one paragraph with the text."""
-    key = lambda line: re.sub(r"\d+", "#", line.strip().lower())  # noqa: E731
-    lines = {page: [line for line in text.splitlines() if line.strip()] for page, text in texts.items()}
-    edges = Counter(k for page in lines.values() if page for k in {key(page[0]), key(page[-1])})
+    """Pages' OCR text without what is not content, as pages with a text layer lose it:
+
+    - a short line that recurs as the first or last line of several scanned pages alike,
+      its page number aside ("12 DEN FÆLLESOFFENTLIGE ... 2026-2029", "... 2026-2029 3"):
+      a running header or footer, dropped wherever OCR put it on the page;
+    - a page number on a line of its own at the top or bottom of the page;
+    - a table of contents: "Indhold" and the lines that end in page numbers after it;
+    - specks read as letters: a line with no word of three letters and no digit ("O", "eN").
+
+    Lines, not paragraphs: OCR may put a header in one paragraph with the text."""
+    key = lambda line: " ".join(re.findall(r"[^\W\d_]+", line.lower()))  # noqa: E731
+    # page numbers aside; a marker atop several pages ("FOKUSOMRÅDE 1", "FOKUSOMRÅDE 3") is structure
+    lines = {page: [line for line in text.splitlines() if key(line) and not _MARKER.match(line.strip())] for page, text in texts.items()}
+    edges = Counter(k for page in lines.values() for k in {key(line) for line in (page[:1] + page[-1:])})
     repeated = {k for k, n in edges.items() if n >= max(2, len(texts) // 4) and len(k.split()) <= 12}
     out = {}
     for page, text in texts.items():
-        kept = text.splitlines()
-        for edge in (0, -1):
-            filled = [i for i, line in enumerate(kept) if line.strip()]
-            if filled and key(kept[filled[edge]]) in repeated:
-                del kept[filled[edge]]
-        out[page] = "\n".join(kept)
+        kept = [line for line in text.splitlines() if not line.strip() or (key(line) not in repeated and not _is_speck(line))]
+        filled = [i for i, line in enumerate(kept) if line.strip()]
+        for i in {filled[0], filled[-1]} if filled else ():
+            if re.fullmatch(r"\s*\d{1,3}\s*", kept[i]):
+                kept[i] = ""
+        out[page] = "\n".join(_drop_contents_lines(kept))
     return out
+
+
+def _is_speck(line: str) -> bool:
+    return bool(line.strip()) and not re.search(r"[^\W\d_]{3}|\d", line)
+
+
+def _drop_contents_lines(lines: list[str]) -> list[str]:
+    """A table of contents in OCR text: "Indhold" and at least three lines after it that end in
+    a page number (after dot leaders OCR reads as letters): drop them and what lies between."""
+    for i, line in enumerate(lines):
+        if re.fullmatch(r"\s*(indhold|indholdsfortegnelse)\s*", line.lower()):
+            numbered = [j for j in range(i + 1, len(lines)) if re.search(r"\s\d{1,3}\s*$", lines[j])]
+            if len(numbered) >= 3:
+                return lines[:i] + lines[numbered[-1] + 1:]
+    return lines
 
 
 def _pages(numbers: list[int]) -> str:

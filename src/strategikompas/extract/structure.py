@@ -124,7 +124,10 @@ def drop_signatures(blocks: list[Block]) -> list[Block]:
     about organisation."""
     drop: set[int] = set()
     for i, block in enumerate(blocks):
-        if _is_role_line(block.text):
+        one_line = re.fullmatch(r"(?P<name>[^,]{3,60}),\s+(?P<role>.+)", block.text.strip())  # OCR: "Martin Damm, Formand for KL ..."
+        if one_line and _NAME.fullmatch(one_line["name"]) and _is_role_line(one_line["role"]):
+            drop.add(i)
+        elif _is_role_line(block.text):
             drop.add(i)
             if i and _NAME.fullmatch(blocks[i - 1].text.strip()) and not kind_of(blocks[i - 1].text):
                 drop.add(i - 1)

@@ -137,18 +137,58 @@ def body_blocks(text: str, scanned: bool = False) -> list[Block]:
 def page_text_blocks(text: str, page: int) -> list[Block]:
     """One page's plain text (OCR's) as blocks on that page: line-end hyphens joined, then
     read as text is (short title-like paragraphs are headings, bullets are items; see
-    ``body_blocks`` for the headings' levels)."""
+    ``body_blocks`` for the headings' levels).
+
+    A marker line ("FOKUSOMRÅDE 2") is a block of its own, and the display title OCR breaks
+    into short paragraphs after it ("En ansvarlig og" / "værdiskabende" / "anvendelse af ny
+    teknologi") is joined again into one, so the item gets its whole title."""
+    from .structure import _MARKER
+
     text = re.sub(r"(\w)-\n(?=[a-zæøå])", r"\1", text.replace("\r\n", "\n").replace("\r", "\n"))
-    # OCR may set a numbered heading in one paragraph with the lines around it
+    # OCR may set a numbered heading or a marker in one paragraph with the lines around it
+    # (a capitals label too, unless the lines next to it are capitals: a title set in several lines)
+    raw = text.split("\n")
     lines = []
-    for line in text.split("\n"):
+    for i, line in enumerate(raw):
         number = _NUMBERED.match(line.strip())
-        lines += ["", line, ""] if number and is_title_like(line.strip()[number.end():], 10) else [line]
+        label = _is_caps_label(line) and not any(_is_caps_label(raw[j]) for j in (i - 1, i + 1) if 0 <= j < len(raw))
+        apart = (number and is_title_like(line.strip()[number.end():], 10)) or _MARKER.match(line.strip()) or label
+        lines += ["", line, ""] if apart else [line]
     text = "\n".join(lines)
     blocks = [block for chunk in re.split(r"\n[ \t\u00a0]*\n", text) for block in paragraph_blocks(chunk, scanned=True)]
+    blocks = _join_title_after_marker(blocks, _MARKER)
     for block in blocks:
         block.page = page
     return blocks
+
+
+def _is_caps_label(line: str) -> bool:
+    """A short line in capitals ("VISIONEN KORT", "FORORD"): a label or heading of its own."""
+    letters = re.sub(r"[^A-Za-zÆØÅæøå]", "", line)
+    return len(letters) >= 4 and letters.isupper() and len(line.split()) <= 6 and not re.search(r"\d", line)
+
+
+def _join_title_after_marker(blocks: list[Block], marker: re.Pattern) -> list[Block]:
+    """After a marker or a capitals label, the next short paragraph is a heading, and short
+    lower-case paragraphs after that are the rest of its lines."""
+    out: list[Block] = []
+    opener: Block | None = None
+    for block in blocks:
+        if marker.match(block.text) or _is_caps_label(block.text):
+            out.append(block)
+            opener = block
+            continue
+        fragment = not block.bullet and len(block.text.split()) <= 10 and not re.search(r"[.!?:]$", block.text)
+        if opener is not None and fragment:
+            if out[-1] is opener:
+                out.append(Block(block.text, level=block.level or 3))
+                continue
+            if block.text[:1].islower() and len(out[-1].text.split()) + len(block.text.split()) <= 20:
+                out[-1].text += " " + block.text  # the title's next line
+                continue
+        opener = None
+        out.append(block)
+    return out
 
 
 def text_blocks(text: str) -> list[Block]:
