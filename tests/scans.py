@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def make_scan(path: Path, pages: list[list[str]], scanned: set[int] | None = None) -> Path:
+def make_scan(path: Path, pages: list[list[str]], scanned: set[int] | None = None, stamp: str = "") -> Path:
     """A PDF whose pages (numbered from 1) in ``scanned`` (default: all) are pictures of
-    their text, with no text layer; the others keep their text."""
+    their text, with no text layer; the others keep their text. ``stamp``: text (a text
+    layer) put over each picture at the foot of the page, "{n}" for the page number."""
     import pypdfium2
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
@@ -30,6 +31,9 @@ def make_scan(path: Path, pages: list[list[str]], scanned: set[int] | None = Non
     for number in range(1, len(pdf) + 1):
         if scanned is None or number in scanned:
             _draw_picture(out, pdf[number - 1])
+            if stamp:
+                out.setFont("Helvetica", 9)
+                out.drawString(440, 30, stamp.format(n=number))
         else:
             draw(out, pages[number - 1])
         out.showPage()

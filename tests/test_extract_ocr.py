@@ -296,3 +296,52 @@ def test_ocr_display_title_split_over_paragraphs_is_one_heading():
                           ("Danmark skal gå forrest i ansvarlig og værdiskabende brug af", False)]
     assert ("En moderne digital offentlig sektor, der fastholder borgernes tillid", True) in blocks
     assert blocks[-1][0] == "DEN FÆLLESOFFENTLIGE DIGITALISERINGSSTRATEGI 2026-2029"  # a title in capitals stays one
+
+
+@needs_tesseract
+def test_stamped_scan_was_read_as_its_stamp_only(tmp_path, fresh_ocr):
+    """Bug: a scan with a few characters stamped on it as text ("Bilag 4, side 1") has a
+    text layer, so it was not sent to OCR: its text was the stamps, dropped as a running
+    footer, and it failed with "its pages are blank". Pages with a few characters over a
+    full-page picture are read by OCR, and OCR's text replaces the stamp."""
+    pages = [PAGE_1 + [""] * 2 + PAGE_2, PAGE_3 + ["", "Alle medarbejdere skal kunne bruge de digitale værktøjer i hverdagen,",
+                                                   "og lederne skal gå forrest med gode eksempler på digital praksis."]]
+    strategy = extract_path(make_scan(tmp_path / "stamped.pdf", pages, stamp="Bilag 4, side {n}"))
+    text = _text(strategy)
+    assert strategy.ocr_pages == [1, 2]
+    assert "informationssikkerheden" in text[1] and "kompetencer" in text[1]
+    assert "forvaltningerne" in text[2] and "lederne" in text[2]
+    assert sum(t.count("Bilag 4") for t in text.values()) <= 2  # OCR reads the stamp once a page at most
+
+
+@needs_tesseract
+def test_photo_page_with_a_short_caption_keeps_its_text_layer(tmp_path, fresh_ocr):
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    photo = Image.new("L", (400, 560), 90)  # a dark full-page picture, no words in it
+    path = tmp_path / "photo.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.drawImage(ImageReader(photo), 0, 0, *A4)
+    c.setFillColorRGB(1, 1, 1)
+    c.setFont("Helvetica-Bold", 28)
+    c.drawString(60, 400, "82 % bruger MitID")  # the layer: 17 characters
+    c.showPage()
+    c.setFont("Helvetica", 12)
+    c.drawString(60, 780, "Vi vil gøre det let for borgerne at bruge de digitale løsninger.")
+    c.showPage()
+    c.save()
+    strategy = extract_path(path)
+    assert strategy.ocr_pages == [] and strategy.unread_pages == []
+    assert strategy.title == "82 % bruger MitID"  # from the layer, exactly (a big line on the first page is the title)
+    assert not any("OCR" in w for w in strategy.warnings)
+
+
+def test_stamped_scan_without_tesseract_says_it_needs_ocr(tmp_path, without_tesseract):
+    with pytest.raises(DocumentError, match="needs OCR"):  # the stamps recur: dropped as a footer
+        extract_path(make_scan(tmp_path / "two.pdf", [PAGE_1, PAGE_2], stamp="Bilag 4, side {n}"))
+    one = extract_path(make_scan(tmp_path / "one.pdf", [PAGE_1], stamp="Bilag 4, side {n}"))  # the stamp is all it has
+    assert any("page 1: a few characters over a full-page picture; if it is a scan, it needs OCR: tesseract is not installed" in w
+               for w in one.warnings)

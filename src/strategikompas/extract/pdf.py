@@ -32,6 +32,15 @@ _BULLET = re.compile(r"^\s*[•●▪■◦·‣–-]\s+")
 _TOC = re.compile(r"(\.\s?){4,}\s*\d{1,3}\s*$|…{2,}\s*\d{1,3}\s*$")
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 MARGIN = 0.07  # top and bottom share of the page where running headers and footers live
+# A scan with a few characters stamped on it ("Side 3 af 12", "Bilag 4"): a text layer of
+# fewer than STAMP_CHARS characters over a picture that covers at least STAMP_PICTURE of
+# the page. Such a page is read by OCR too, and OCR's text replaces the layer's when it has
+# at least STAMP_GAIN times its words (and 20 or more): a designed page with a full-page
+# photo and a short caption keeps its text layer. (The real PDF's photo pages hold 79-204
+# characters.)
+STAMP_CHARS = 40
+STAMP_PICTURE = 0.8
+STAMP_GAIN = 3
 
 
 def expand_ligatures(text: str) -> str:
@@ -311,6 +320,7 @@ class PageLines:
     width: float
     lines: list[Line]
     chars: int = 0  # characters in the page's text layer (0: a scan, a picture or blank)
+    stamped: bool = False  # a few characters over a full-page picture: perhaps a stamped scan
 
 
 def read_pages(pdf, raw):
@@ -322,6 +332,7 @@ def read_pages(pdf, raw):
         try:
             chars = textpage.count_chars()
             lines = _drop_doubles(_join_runs(_runs(textpage, raw)))
+            stamped = 0 < chars < STAMP_CHARS and _picture_share(page, raw) >= STAMP_PICTURE
         finally:
             textpage.close()
             page.close()
@@ -332,7 +343,18 @@ def read_pages(pdf, raw):
         body = [x for x in lines if x not in top and x not in bottom]
         # running headers and footers are not part of the columns
         ordered = sorted(top, key=lambda x: (-x.y1, x.x0)) + reading_order(body, width) + sorted(bottom, key=lambda x: (-x.y1, x.x0))
-        yield PageLines(number + 1, height, width, ordered, chars)
+        yield PageLines(number + 1, height, width, ordered, chars, stamped)
+
+
+def _picture_share(page, raw) -> float:
+    """The largest share of the page one picture covers (0 without pictures)."""
+    width, height = page.get_size()
+    best = 0.0
+    for picture in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+        left, bottom, right, top = picture.get_bounds()
+        covered = max(0.0, min(right, width) - max(left, 0.0)) * max(0.0, min(top, height) - max(bottom, 0.0))
+        best = max(best, covered / (width * height))
+    return best
 
 
 def heading_level(size: float, bold: bool, text: str, body: float) -> int:
@@ -430,15 +452,19 @@ def read_pdf(path: Path) -> Read:
         if count == 0:
             raise DocumentError(f"{path}: the PDF has no pages.")
         textless: list[int] = []
-        blocks = page_blocks(_noting_textless(read_pages(pdf, raw), textless), count)
+        stamped: list[int] = []
+        blocks = page_blocks(_noting_textless(read_pages(pdf, raw), textless, stamped), count)
         scanned = [n for n in textless if _has_ink(pdf, n)]
-        read = read_scans(pdf, scanned, path.name)
+        layer_words = {n: sum(len(b.text.split()) for b in blocks if b.page == n) for n in stamped}
+        read = read_scans(pdf, scanned, path.name, layer_words)
     finally:
         pdf.close()
+    if stamped:  # a stamped scan's few characters give way to OCR's page
+        blocks = [b for b in blocks if b.page not in read.ocr_pages]
     if read.blocks:
         blocks = join_continuations(sorted([*blocks, *read.blocks], key=lambda b: b.page or 0), join_words)
     if not blocks:
-        if not scanned:
+        if not scanned and not (stamped and ocr.engine() is None):
             raise DocumentError(f"{path}: no text: its pages are blank.")
         if read.ocr_pages:
             raise DocumentError(f"{path}: no text layer, and OCR found no text on {_pages(read.ocr_pages)}.")
@@ -448,10 +474,12 @@ def read_pdf(path: Path) -> Read:
     return Read(blocks, count, replacement_warnings(blocks, path.name) + read.warnings, read.ocr_pages, read.unread_pages)
 
 
-def _noting_textless(pages, textless: list[int]):
+def _noting_textless(pages, textless: list[int], stamped: list[int]):
     for page in pages:
         if not page.chars:
             textless.append(page.number)
+        elif page.stamped:
+            stamped.append(page.number)
         yield page
 
 
@@ -463,17 +491,31 @@ def _has_ink(pdf, number: int) -> bool:
         page.close()
 
 
-def read_scans(pdf, numbers: list[int], name: str) -> Read:
+def read_scans(pdf, numbers: list[int], name: str, stamped: dict[int, int] | None = None) -> Read:
     """The scanned pages ``numbers`` by OCR: paragraphs with their page; short title-like
     ones are headings, as in plain text.
     Without tesseract they are named in a warning as unread; a page tesseract fails on is
-    named too, and the other pages are still read."""
-    if not numbers:
+    named too, and the other pages are still read.
+
+    ``stamped``: pages with a few characters over a full-page picture, with the words of
+    their text layer. OCR reads them too, and keeps a page only when it found at least
+    ``STAMP_GAIN`` times as many words (and 20): a stamped scan. Otherwise (a photo with a
+    caption, or OCR unavailable or failing) the page keeps its layer, silently."""
+    stamped = stamped or {}
+    if not numbers and not stamped:
         return Read([])
     engine = ocr.engine()
     if engine is None:
-        return Read([], warnings=[f"{name}: {_pages(numbers)} without a text layer not read: {ocr.missing()}"], unread_pages=numbers)
-    texts, errors = ocr.read_pages(pdf, numbers, engine)
+        warnings = [f"{name}: {_pages(numbers)} without a text layer not read: {ocr.missing()}"] if numbers else []
+        if stamped:
+            warnings.append(f"{name}: {_pages(sorted(stamped))}: a few characters over a full-page picture; if it is a scan, "
+                            f"it needs OCR: {ocr.missing()}")
+        return Read([], warnings=warnings, unread_pages=numbers)
+    texts, errors = ocr.read_pages(pdf, sorted([*numbers, *stamped]), engine)
+    for number, layer in stamped.items():
+        errors.pop(number, None)
+        if number in texts and len(texts[number].split()) < max(20, STAMP_GAIN * layer):
+            del texts[number]
     warnings = [f"{name}: page {number} (no text layer): {error}" for number, error in errors.items()]
     done, failed = list(texts), list(errors)
     blocks = [block for number, text in _drop_running_lines(texts).items() for block in page_text_blocks(text, number)]
