@@ -23,7 +23,7 @@ from pathlib import Path
 from . import ocr
 from .detect import DocumentError
 from .model import Block, Read, join_continuations, page_span
-from .structure import _MARKER
+from .structure import MARKER
 from .text import page_text_blocks
 
 _PAGE_NUMBER = re.compile(r"^\s*(side\s+)?\d{1,3}\s*(/\s*\d{1,3})?\s*$", re.IGNORECASE)
@@ -537,7 +537,7 @@ def _drop_running_lines(texts: dict[int, str]) -> dict[int, str]:
     Lines, not paragraphs: OCR may put a header in one paragraph with the text."""
     key = lambda line: " ".join(re.findall(r"[^\W\d_]+", line.lower()))  # noqa: E731
     # page numbers aside; a marker atop several pages ("FOKUSOMRÅDE 1", "FOKUSOMRÅDE 3") is structure
-    lines = {page: [line for line in text.splitlines() if key(line) and not _MARKER.match(line.strip())] for page, text in texts.items()}
+    lines = {page: [line for line in text.splitlines() if key(line) and not MARKER.match(line.strip())] for page, text in texts.items()}
     edges = Counter(k for page in lines.values() for k in {key(line) for line in (page[:1] + page[-1:])})
     repeated = {k for k, n in edges.items() if n >= max(2, len(texts) // 4) and len(k.split()) <= 12}
     out = {}

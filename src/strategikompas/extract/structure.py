@@ -25,7 +25,8 @@ _OTHER_WORDS = re.compile(
     r"information|indhold|indholdsfortegnelse|bilag|kontakt|tidsplan|ansvar|deltager\w*|økonomi|evaluering)\b",
     re.IGNORECASE,
 )
-_MARKER = re.compile(
+# A marker heading: "Pejlemærke 1", "FOKUSOMRÅDE 3" (the item's title follows it).
+MARKER = re.compile(
     r"^(pejlemærke|fokusområde|indsatsområde|tema|spor|princip|målsætning|mål|indsats|strategisk\s+mål)\s+(\d{1,2}|[ivx]{1,4})\s*[.:]?$",
     re.IGNORECASE,
 )
@@ -184,7 +185,7 @@ class Builder:
     def feed(self, block: Block) -> None:
         part = self.part
         text = block.text
-        marker = _MARKER.match(text)
+        marker = MARKER.match(text)
         if marker:
             kind = kind_of(marker.group(1)) or "themes"
             if part is None or part.kind != kind:

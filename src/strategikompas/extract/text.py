@@ -10,6 +10,7 @@ import html
 import re
 
 from .model import Block, join_continuations
+from .structure import MARKER
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
@@ -128,8 +129,7 @@ def body_blocks(text: str, scanned: bool = False) -> list[Block]:
     if number and is_title_like(text[number.end():], 10):
         return [Block(text[number.end():].strip(), level=3 if scanned else 2)]
     if is_title_like(text):
-        letters = re.sub(r"[^A-Za-zÆØÅæøå]", "", text)
-        shouting = len(letters) >= 4 and letters.isupper()  # "EN DEL AF ANDRE STRATEGIER": a section heading
+        shouting = _in_capitals(text)  # "EN DEL AF ANDRE STRATEGIER": a section heading
         return [Block(text, level=(1 if shouting else 2) if scanned else (2 if shouting else 3))]
     return [Block(text)]
 
@@ -142,8 +142,6 @@ def page_text_blocks(text: str, page: int) -> list[Block]:
     A marker line ("FOKUSOMRÅDE 2") is a block of its own, and the display title OCR breaks
     into short paragraphs after it ("En ansvarlig og" / "værdiskabende" / "anvendelse af ny
     teknologi") is joined again into one, so the item gets its whole title."""
-    from .structure import _MARKER
-
     text = re.sub(r"(\w)-\n(?=[a-zæøå])", r"\1", text.replace("\r\n", "\n").replace("\r", "\n"))
     # OCR may set a numbered heading or a marker in one paragraph with the lines around it
     # (a capitals label too, unless the lines next to it are capitals: a title set in several lines)
@@ -152,29 +150,33 @@ def page_text_blocks(text: str, page: int) -> list[Block]:
     for i, line in enumerate(raw):
         number = _NUMBERED.match(line.strip())
         label = _is_caps_label(line) and not any(_is_caps_label(raw[j]) for j in (i - 1, i + 1) if 0 <= j < len(raw))
-        apart = (number and is_title_like(line.strip()[number.end():], 10)) or _MARKER.match(line.strip()) or label
+        apart = (number and is_title_like(line.strip()[number.end():], 10)) or MARKER.match(line.strip()) or label
         lines += ["", line, ""] if apart else [line]
     text = "\n".join(lines)
     blocks = [block for chunk in re.split(r"\n[ \t\u00a0]*\n", text) for block in paragraph_blocks(chunk, scanned=True)]
-    blocks = _join_title_after_marker(blocks, _MARKER)
+    blocks = _join_title_after_marker(blocks)
     for block in blocks:
         block.page = page
     return blocks
 
 
+def _in_capitals(text: str) -> bool:
+    letters = re.sub(r"[^A-Za-zÆØÅæøå]", "", text)
+    return len(letters) >= 4 and letters.isupper()
+
+
 def _is_caps_label(line: str) -> bool:
     """A short line in capitals ("VISIONEN KORT", "FORORD"): a label or heading of its own."""
-    letters = re.sub(r"[^A-Za-zÆØÅæøå]", "", line)
-    return len(letters) >= 4 and letters.isupper() and len(line.split()) <= 6 and not re.search(r"\d", line)
+    return _in_capitals(line) and len(line.split()) <= 6 and not re.search(r"\d", line)
 
 
-def _join_title_after_marker(blocks: list[Block], marker: re.Pattern) -> list[Block]:
+def _join_title_after_marker(blocks: list[Block]) -> list[Block]:
     """After a marker or a capitals label, the next short paragraph is a heading, and short
     lower-case paragraphs after that are the rest of its lines."""
     out: list[Block] = []
     opener: Block | None = None
     for block in blocks:
-        if marker.match(block.text) or _is_caps_label(block.text):
+        if MARKER.match(block.text) or _is_caps_label(block.text):
             out.append(block)
             opener = block
             continue
