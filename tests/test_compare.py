@@ -166,3 +166,36 @@ def test_compare_all_bug_cut_headers_sam_was_two_focus_areas(runner, workspace_d
     header = next(line for line in wide.stdout.splitlines() if "Kommune" in line)
     assert header.split("┃")[2:-1] and [c.strip() for c in header.split("┃")[2:-1]] == ids
     assert "1=borger" not in wide.stdout
+
+
+def test_list_item_evidence_was_quoted_without_the_words_it_continues(runner, workspace_dir, tmp_path):
+    """Bug: Herning's strongest borger evidence was the list item "det daglige møde med
+    borgere og virksomheder", which means nothing without "Uanset, om vi er optaget af" in
+    front of it. A list item's first sentence keeps its lead-in: stored, exported and shown."""
+    from openpyxl import load_workbook
+
+    from strategikompas.store import Store
+    from strategikompas.workspace import open_workspace
+
+    out = tmp_path / "sammenligning.xlsx"
+    result = run(runner, "compare", "herning", "hjoerring", "--xlsx", str(out), ws=workspace_dir)
+    assert result.exit_code == 0, result.output
+    with Store(open_workspace(workspace_dir).store_path) as store:
+        doc = next(d for d in store.db.execute("SELECT doc_id FROM documents WHERE kommune = 'Herning'"))[0]
+        rows = store.sentences(doc)
+    by_text = {r.sentence: r.context for r in rows}
+    assert by_text["det daglige møde med borgere og virksomheder"] == "Uanset, om vi er optaget af"
+    assert by_text["at understøtte faglig udvikling"] == "Uanset, om vi er optaget af"
+    led = [r for r in rows if r.context]
+    assert led and all(not r.sentence.endswith(":") for r in led)
+    assert by_text["Med andre ord – en digitaliseringsstrategi til det samfund vi ønsker, og som har et ophæng i den samlede værdikæde."] == ""
+    sheet = load_workbook(out)["belaeg"]
+    header = [c.value for c in sheet[1]]
+    quotes = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    for q in quotes:
+        assert q["kontekst"] in ("", None) or q["kontekst"] == by_text.get(q["saetning"], q["kontekst"])
+    flat = " ".join(result.output.split())
+    shown = [q for q in quotes if q["kommune"] == "Herning" and q["kontekst"]]
+    assert shown  # Herning's list items carry several of its strongest quotes
+    for q in shown:
+        assert f"({q['kontekst']} …) »" in flat

@@ -34,7 +34,8 @@ def pipeline_id() -> str:
 # 5: "Vi", "Der", "Det" ... after a lower-case word start a sentence (run-on list items from
 # PDFs); a list item's "- " is not part of its sentence. 6: more such sentence starters
 # ("En", "Ved", "Med", "Borgerne" ...): headings run into their body text split too.
-ALGORITHM = 6
+# 7: a list item's first sentence keeps the lead-in it continues (SentenceRow.context).
+ALGORITHM = 7
 
 
 def fingerprint(ws: Workspace, book: cb.Codebook) -> str:
@@ -48,6 +49,7 @@ def fingerprint(ws: Workspace, book: cb.Codebook) -> str:
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 LIST_MARK = re.compile(r"^\s*- ")
+LEAD_WORDS = 15
 
 
 def sentence_rows(sections: list, book: cb.Codebook, model) -> list[SentenceRow]:
@@ -59,23 +61,44 @@ def sentence_rows(sections: list, book: cb.Codebook, model) -> list[SentenceRow]
     # A paragraph break always ends a sentence: headings, list items and lead lines carry
     # no final full stop, and the sentencizer would run them into the next paragraph.
     # A list item's "- " marks the structure (extract.structure); the sentence is the text.
-    pieces = [(section, LIST_MARK.sub("", p)) for section in sections for p in PARAGRAPH_BREAK.split(section.text)]
-    paragraphs = [(section, p) for section, p in pieces if p.strip()]
+    paragraphs = []  # (section, text, the lead-in of a list item)
+    for section in sections:
+        lead = ""
+        for p in PARAGRAPH_BREAK.split(section.text):
+            if not p.strip():
+                continue
+            if LIST_MARK.match(p):
+                paragraphs.append((section, LIST_MARK.sub("", p), lead))
+            else:
+                paragraphs.append((section, p, ""))
+                lead = lead_in(p)
     found = []
-    for (section, _), doc in zip(paragraphs, nlp.pipe([p for _, p in paragraphs]), strict=True):
-        for sent in doc.sents:
+    for (section, _, lead), doc in zip(paragraphs, nlp.pipe([p for _, p, _ in paragraphs]), strict=True):
+        for k, sent in enumerate(doc.sents):
             item = analyse_tokens(sent, book)
             if item is not None:
-                found.append((section, sent.text.strip(), item))
+                found.append((section, sent.text.strip(), item, lead if k == 0 else ""))
     if not found:
         return []
-    proba = model.predict_proba([item for _, _, item in found])
+    proba = model.predict_proba([item for _, _, item, _ in found])
     rows = []
-    for n, ((section, text, item), scores) in enumerate(zip(found, proba, strict=True), start=1):
+    for n, ((section, text, item, lead), scores) in enumerate(zip(found, proba, strict=True), start=1):
         score_map = {label: round(float(s), 4) for label, s in zip(book.ids, scores, strict=True)}
         labels = [label for label in book.ids if score_map[label] >= model.thresholds[label]]
-        rows.append(SentenceRow(n, section.kind, section.title, section.page, text, labels, score_map, item.terms, item.lemmas))
+        rows.append(SentenceRow(n, section.kind, section.title, section.page, text, labels, score_map, item.terms, item.lemmas, lead))
     return rows
+
+
+def lead_in(paragraph: str) -> str:
+    """The words a list continues ("Uanset, om vi er optaget af" / "- det daglige møde ..."):
+    the paragraph's last sentence when it ends with a colon or without a full stop, at most
+    LEAD_WORDS words of it; "" when it ends a sentence."""
+    text = " ".join(paragraph.split()).rstrip(":").rstrip()
+    if not text or paragraph.rstrip()[-1:] in ".!?":
+        return ""
+    last = re.split(r"(?<=[.!?])\s+", text)[-1]
+    words = last.split()
+    return " ".join(words) if len(words) <= LEAD_WORDS else "… " + " ".join(words[-LEAD_WORDS:])
 
 
 def extractor_name(path: Path, strategy=None) -> str:

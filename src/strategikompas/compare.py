@@ -152,6 +152,11 @@ class Evidence:
     page: int | None
     score: float
     ocr: bool = False  # the page was read by OCR: check the quote against the document
+    context: str = ""  # the lead-in a list item continues
+
+    def lead(self) -> str:
+        """"(Uanset, om vi er optaget af …) " before a list item's quote, or ""."""
+        return f"({self.context} …) " if self.context else ""
 
     def where(self) -> str:
         """" (s. 4)", " (s. 4, OCR)" or "" after a quote."""
@@ -174,7 +179,7 @@ def strongest_evidence(rows: list, label_id: str) -> Evidence | None:
             best = (key, r)
     if best is None:
         return None
-    return Evidence(best[1].sentence, best[1].page, best[0][0])
+    return Evidence(best[1].sentence, best[1].page, best[0][0], context=best[1].context)
 
 
 @dataclass
@@ -349,7 +354,7 @@ def tables(result: Comparison, detail: Detail) -> list:
     from .export import Table as XTable
 
     evidence_rows = [
-        [c.kommune, lid, ev.sentence, ev.page, ev.score, "ja" if ev.ocr else "nej"]
+        [c.kommune, lid, ev.sentence, ev.context, ev.page, ev.score, "ja" if ev.ocr else "nej"]
         for lid, _ in result.labels
         for c, ev in zip(result.columns, detail.evidence[lid], strict=True)
         if ev is not None
@@ -370,7 +375,7 @@ def tables(result: Comparison, detail: Detail) -> list:
         XTable("andele", ["kommune", "fokusomraade", "navn", "andel", "saetninger"], long_rows, {"andel"}),
         XTable("andele_afsnit", ["kommune", "afsnitstype", "fokusomraade", "navn", "andel", "saetninger"], kind_rows, {"andel"}),
         XTable("dokumenter", fact_cols, fact_rows),
-        XTable("belaeg", ["kommune", "fokusomraade", "saetning", "side", "score", "ocr"], evidence_rows),
+        XTable("belaeg", ["kommune", "fokusomraade", "saetning", "kontekst", "side", "score", "ocr"], evidence_rows),
         XTable("saerlige_ord", ["kommune", "rang", "ord", "loglikelihood"], term_rows),
         XTable("lighed", ["kommune", "kommune_2", "cosinus"], sim_rows),
         XTable("struktur", ["felt", *(c.kommune for c in result.columns)], structure_rows_),

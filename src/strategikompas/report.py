@@ -95,7 +95,7 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
                 if ev is not None and share > 0:
                     quote = " ".join(ev.sentence.split())
                     quote = quote if len(quote) <= 400 else quote[:399] + "…"
-                    parts.append(f"<blockquote>»{e(quote)}«{e(ev.where())}</blockquote>")
+                    parts.append(f"<blockquote>{e(ev.lead())}»{e(quote)}«{e(ev.where())}</blockquote>")
             if detail.terms[i]:
                 parts.append("<p><b>Særlige ord:</b> " + e(", ".join(w for w, _ in detail.terms[i])) + "</p>")
             parts.append("</section>")

@@ -195,7 +195,7 @@ def _render(result, detail) -> list:
             if ev is None:
                 console.print(f"  {col.kommune}: -", markup=False)
                 continue
-            console.print(f"  {col.kommune}: »{_short(ev.sentence)}«{ev.where()}", markup=False, highlight=False)
+            console.print(f"  {col.kommune}: {ev.lead()}»{_short(ev.sentence)}«{ev.where()}", markup=False, highlight=False)
 
     terms = Table(title="Særlige ord (log-likelihood, lemmaer uden stopord og kommunenavne)")
     for col in result.columns:
