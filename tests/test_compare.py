@@ -195,6 +195,11 @@ def test_list_item_evidence_was_quoted_without_the_words_it_continues(runner, wo
     for q in quotes:
         assert q["kontekst"] in ("", None) or q["kontekst"] == by_text.get(q["saetning"], q["kontekst"])
     flat = " ".join(result.output.split())
+    table = tmp_path / "saetninger.csv"
+    assert run(runner, "classify", "herning", "--csv", str(table), "--dialect", "standard", ws=workspace_dir).exit_code == 0
+    with table.open(encoding="utf-8", newline="") as handle:
+        in_csv = {r["saetning"]: r["kontekst"] for r in csv.DictReader(handle)}
+    assert in_csv == by_text
     shown = [q for q in quotes if q["kommune"] == "Herning" and q["kontekst"]]
     assert shown  # Herning's list items carry several of its strongest quotes
     for q in shown:

@@ -249,6 +249,7 @@ def record(kommune: str | None, document: str, row: SentenceRow) -> dict:
         "labels": list(row.labels),
         "scores": dict(row.scores),
         "terms": dict(row.terms),
+        "context": row.context,  # not in --jsonl (its keys are RECORD_KEYS); the tables' kontekst
     }
 
 
@@ -360,13 +361,13 @@ def run(
 def csv_rows(records: list[dict], label_ids: list[str]) -> tuple[list[str], list[list[object]]]:
     """Sentence records as one flat table: labels joined, one score column per label."""
     columns = ["kommune", "dokument", "afsnitstype", "afsnit", "side", "saetning_nr", "saetning", "fokusomraader"]
-    columns += [f"score_{label}" for label in label_ids] + ["termer"]
+    columns += [f"score_{label}" for label in label_ids] + ["termer", "kontekst"]
     rows = []
     for r in records:
         terms = "; ".join(f"{label}: {', '.join(words)}" for label, words in r["terms"].items())
         rows.append(
             [r["kommune"] or "", r["document"], r["section_kind"], r["section_title"], r["page"], r["sentence_no"], r["sentence"], ", ".join(r["labels"])]
             + [r["scores"].get(label, 0.0) for label in label_ids]
-            + [terms]
+            + [terms, r["context"]]
         )
     return columns, rows
