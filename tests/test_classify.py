@@ -328,3 +328,41 @@ def test_list_mark_was_quoted_as_part_of_the_sentence_bug(classified_workspace: 
     assert "det daglige møde med borgere og virksomheder" in sentences
     assert "at understøtte politisk retning - også lokalt" in sentences  # a dash inside stays
     assert not any(s.startswith("-") for s in sentences)
+
+
+def test_killed_classify_leaves_whole_documents_and_a_rerun_finishes(classified_workspace: Path):
+    """A classify killed between documents (SIGKILL: no clean-up runs) leaves every stored
+    document whole, and the next run classifies only what is missing."""
+    import re
+    import signal
+    import time
+
+    store = open_workspace(classified_workspace).store_path
+    cmd = [sys.executable, "-m", "strategikompas", "classify", "-w", str(classified_workspace)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 240
+
+    def stored() -> int:
+        if not store.exists():
+            return 0
+        try:
+            with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=5) as db:
+                return db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        except sqlite3.OperationalError:  # the schema is not there yet
+            return 0
+
+    while stored() < 1 and proc.poll() is None:
+        assert time.monotonic() < deadline, "no document was stored"
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    with sqlite3.connect(store) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        counts = db.execute(
+            "SELECT d.n_sentences, (SELECT count(*) FROM sentences s WHERE s.doc_id = d.doc_id) FROM documents d"
+        ).fetchall()
+    assert counts and all(n == k > 0 for n, k in counts)
+    rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    done = re.search(r"(\d+) classified, (\d+) unchanged", rerun.stderr)
+    assert done and int(done.group(2)) == len(counts) and int(done.group(1)) + len(counts) == 4
