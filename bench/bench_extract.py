@@ -119,7 +119,7 @@ def texts(path: Path) -> dict[str, str]:
     raw_text = " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     with pdfplumber.open(str(path)) as doc:
         plumber_text = " ".join(page.extract_text() or "" for page in doc.pages)
-    ours_text = " ".join(b.text for b in read_pdf(path)[0])
+    ours_text = " ".join(b.text for b in read_pdf(path).blocks)
     return {"raw pypdfium2": raw_text, "ours": ours_text, "pdfplumber": plumber_text}
 
 

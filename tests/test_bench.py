@@ -1,0 +1,25 @@
+"""The benchmark scripts call the library as it is now (they are not run by the tests: speed
+is measured in bench/, not in timed tests)."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from conftest import ROOT
+
+
+def _bench(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_extract_bug_read_pdf_indexed_as_a_tuple(tmp_path):
+    """Bug: bench_extract's text-quality step still took ``read_pdf(path)[0]`` after
+    read_pdf began to return a Read, and the script failed half-way."""
+    bench = _bench("bench_extract")
+    texts = bench.texts(bench.generate(tmp_path / "to-sider.pdf", 2))
+    assert set(texts) == {"raw pypdfium2", "ours", "pdfplumber"}
+    assert "Fokusområde 2" in texts["ours"] and "KOMMUNENS DIGITALISERINGSSTRATEGI" not in texts["ours"]
+    assert "KOMMUNENS DIGITALISERINGSSTRATEGI" in texts["raw pypdfium2"]
