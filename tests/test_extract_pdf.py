@@ -114,7 +114,7 @@ def test_extract_command_json_keys_on_a_file_outside_the_corpus(runner, tmp_path
     result = runner.invoke(app, ["extract", str(pdf), "--format", "json", "--kommune", "Odder"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert list(data) == ["kommune", "title", "period", "document_type", "language", "pages", "vision", "principles", "themes", "sections", "warnings", "ocr_pages", "unread_pages"]
+    assert list(data) == ["kommune", "title", "period", "document_type", "language", "pages", "vision", "principles", "themes", "sections", "warnings", "dropped", "ocr_pages", "unread_pages"]
     assert data["kommune"] == "Odder" and data["pages"] == 1
     assert any("datasikkerheden" in s["text"] and s["page"] == 1 for s in data["sections"])
 

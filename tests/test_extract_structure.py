@@ -52,16 +52,18 @@ def test_hjoerring_three_pejlemaerker_and_four_spor_from_lead_sentences():
 
 
 def test_horsens_five_maalsaetninger_numbered_in_running_text():
+    """Målsætninger are themes (KL's mapping and the structure issue: målsætninger,
+    indsatsområder, spor and strategiske mål are what a strategy pursues, not its vision)."""
     s = corpus_doc("horsens")
-    assert s.vision == [
+    assert [t.title for t in s.themes] == [
         "Helhedsorienteret, effektiv, brugervenlig og tidssvarende service overfor borgere og virksomheder",
         "Effektivisering og økonomisk råderum",
         "Digital Kommunikation",
         "Samfundet Horsens Kommune er digitalt kompetent",
         "Organisationen og medarbejderne i Horsens Kommune er digitalt kompetente",
     ]
-    vision = [x for x in s.sections if x.kind == "vision"]
-    assert vision and vision[0].title == "Horsens Kommunes fem målsætninger for digitalisering"
+    themes = [x for x in s.sections if x.kind == "themes"]
+    assert themes and themes[0].title == "Horsens Kommunes fem målsætninger for digitalisering"
 
 
 def test_horsens_related_documents_list_is_not_part_of_the_strategy():
@@ -115,7 +117,9 @@ def test_every_paragraph_is_in_a_section():
         titles = {x.title for x in s.sections}
         path = next((CORPUS / slug).glob("*.txt"))
         for block in split_glued_headings(text_blocks(path.read_text(encoding="utf-8"))):
-            if block.text not in s.title and block.text not in titles:
+            if block.toc:
+                assert block.text not in text  # a table of contents line is dropped, never classified
+            elif block.text not in s.title and block.text not in titles:
                 assert block.text in text, (slug, block.text[:60])
         assert all(x.kind in ("vision", "principles", "themes", "other") for x in s.sections)
 
@@ -139,7 +143,7 @@ def test_page_number_labels_are_kept(tmp_path):
 @pytest.mark.parametrize("heading, kind", [
     ("Strategiens tre pejlemærker", "vision"),
     ("2. Vision", "vision"),
-    ("Horsens Kommunes fem målsætninger for digitalisering", "vision"),
+    ("Horsens Kommunes fem målsætninger for digitalisering", "themes"),
     ("Digitale principper", "principles"),
     ("Styringsprincipper", "principles"),
     ("Strategiens fire spor", "themes"),

@@ -20,15 +20,24 @@ from .errors import DataFileError
 
 SENTENCES = "sentences.jsonl"
 ANNOTATORS = ("annotator_a.jsonl", "annotator_b.jsonl")
+TIE_BREAK = "annotator_c.jsonl"  # the written set: a third annotator on the disputed sentences
 GOLD = "gold.jsonl"
+WRITTEN = "written"  # the sub-folder of sentences the team wrote in its own words, by genre
 
 
 @dataclass(frozen=True)
 class Sentence:
     id: str
-    source: str
+    source: str  # the document (seeds) or "written"
     page: int | None
     text: str
+    genre: str = ""  # the written set's genre (strategi, sag, borgerservice ...); "" for the seeds
+    doc: str = ""  # the written set's pseudo-document
+
+    @property
+    def group(self) -> str:
+        """The document the sentence belongs to: folds never split one."""
+        return self.doc or self.source
 
 
 def _jsonl(path: Path) -> list[tuple[int, dict]]:
@@ -55,7 +64,7 @@ def load_sentences(path: Path) -> list[Sentence]:
     for line_no, obj in _jsonl(path):
         if not isinstance(obj.get("text"), str) or not obj["text"].strip():
             raise DataFileError(path, "missing 'text'", line_no)
-        out.append(Sentence(obj["id"], str(obj.get("source", "")), obj.get("page"), obj["text"]))
+        out.append(Sentence(obj["id"], str(obj.get("source", "")), obj.get("page"), obj["text"], str(obj.get("genre", "")), str(obj.get("doc", ""))))
     return out
 
 
@@ -120,3 +129,23 @@ def load_gold(folder: Path, label_ids=LABEL_IDS) -> tuple[list[Sentence], list[f
     if missing:
         raise DataFileError(folder / GOLD, f"{len(missing)} sentence(s) without gold labels, first {missing[0]}")
     return sentences, [gold[s.id] for s in sentences]
+
+
+def annotation_files(folder: Path) -> list[Path]:
+    """The files a model trained from ``folder`` depends on (the written set's too)."""
+    folder = Path(folder)
+    files = [folder / SENTENCES, folder / GOLD]
+    if (folder / WRITTEN).is_dir():
+        files += [folder / WRITTEN / SENTENCES, folder / WRITTEN / GOLD]
+    return files
+
+
+def load_training(folder: Path, label_ids=LABEL_IDS) -> tuple[list[Sentence], list[frozenset[str]]]:
+    """The seeds' sentences and, when ``folder/written`` exists, the written set: what the
+    classifier is trained on."""
+    sentences, gold = load_gold(folder, label_ids)
+    written = Path(folder) / WRITTEN
+    if written.is_dir():
+        more, more_gold = load_gold(written, label_ids)
+        sentences, gold = sentences + more, gold + more_gold
+    return sentences, gold

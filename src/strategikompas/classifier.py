@@ -44,7 +44,7 @@ CODEBOOK_WEIGHT = 1.5  # scale of the codebook block against the TF-IDF blocks
 # unless the regression is confident, and the scores rank evidence within a label.
 PRIOR_WEIGHT = 0.5
 THRESHOLDS = tuple(x / 20 for x in range(2, 19))  # 0.10 .. 0.90
-INNER_FOLDS = 5
+INNER_FOLDS = 3
 
 
 @dataclass(frozen=True)
@@ -216,15 +216,15 @@ def model_id(annotations: Path, book: cb.Codebook) -> str:
     """Identifies the model the current annotated set, codebook and pipeline would give.
 
     Computed without importing scikit-learn or spaCy, so it can go into fingerprints."""
-    from .annotations import GOLD, SENTENCES
+    from .annotations import annotation_files
     from .classify import pipeline_id
 
     digest = hashlib.sha256()
-    for name in (SENTENCES, GOLD):
+    for path in annotation_files(annotations):
         try:
-            digest.update((Path(annotations) / name).read_bytes())
+            digest.update(path.read_bytes())
         except OSError as exc:
-            raise RunError(f"{Path(annotations) / name}: cannot read the annotated set ({exc.strerror})") from exc
+            raise RunError(f"{path}: cannot read the annotated set ({exc.strerror})") from exc
     digest.update(f"|{book.version}|{pipeline_id()}|sklearn {_sklearn_version()}|m{MODEL_VERSION}".encode())
     return f"m{MODEL_VERSION}-{digest.hexdigest()[:12]}"
 
@@ -241,12 +241,12 @@ def train(annotations: Path, book: cb.Codebook) -> tuple[FocusModel, int]:
     """Train on the whole annotated set."""
     import numpy as np
 
-    from .annotations import load_gold
+    from .annotations import load_training
 
-    sentences, gold = load_gold(annotations, book.ids)
+    sentences, gold = load_training(annotations, book.ids)
     items = analyse([s.text for s in sentences], book)
     y = np.array([[label in g for label in book.ids] for g in gold], dtype=bool)
-    return FocusModel(book.ids).fit(items, y, [s.source for s in sentences]), len(sentences)
+    return FocusModel(book.ids).fit(items, y, [s.group for s in sentences]), len(sentences)
 
 
 def load_or_train(

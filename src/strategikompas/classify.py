@@ -18,6 +18,7 @@ from . import __version__
 from . import codebook as cb
 from .corpus import Document
 from .errors import InputError
+from .extract.structure import HEADING_MARK
 from .store import SentenceRow, Store
 from .workspace import Workspace
 
@@ -35,7 +36,8 @@ def pipeline_id() -> str:
 # PDFs); a list item's "- " is not part of its sentence. 6: more such sentence starters
 # ("En", "Ved", "Med", "Borgerne" ...): headings run into their body text split too.
 # 7: a list item's first sentence keeps the lead-in it continues (SentenceRow.context).
-ALGORITHM = 7
+# 8: headings are sentences of their own, marked as headings (SentenceRow.heading).
+ALGORITHM = 8
 
 
 def fingerprint(ws: Workspace, book: cb.Codebook) -> str:
@@ -61,31 +63,35 @@ def sentence_rows(sections: list, book: cb.Codebook, model) -> list[SentenceRow]
     # A paragraph break always ends a sentence: headings, list items and lead lines carry
     # no final full stop, and the sentencizer would run them into the next paragraph.
     # A list item's "- " marks the structure (extract.structure); the sentence is the text.
-    paragraphs = []  # (section, text, the lead-in of a list item)
+    paragraphs = []  # (section, text, the lead-in of a list item, whether it is a heading)
     for section in sections:
         lead = ""
         for p in PARAGRAPH_BREAK.split(section.text):
             if not p.strip():
                 continue
             if LIST_MARK.match(p):
-                paragraphs.append((section, LIST_MARK.sub("", p), lead))
+                paragraphs.append((section, LIST_MARK.sub("", p), lead, False))
+            elif p.startswith(HEADING_MARK):
+                paragraphs.append((section, p[len(HEADING_MARK):], "", True))
+                lead = ""
             else:
-                paragraphs.append((section, p, ""))
+                paragraphs.append((section, p, "", False))
                 lead = lead_in(p)
     found = []
-    for (section, _, lead), doc in zip(paragraphs, nlp.pipe([p for _, p, _ in paragraphs]), strict=True):
-        for k, sent in enumerate(doc.sents):
+    for (section, _, lead, heading), doc in zip(paragraphs, nlp.pipe([p for _, p, _, _ in paragraphs]), strict=True):
+        sents = [doc[:]] if heading else list(doc.sents)  # a heading is one sentence, whatever its punctuation
+        for k, sent in enumerate(sents):
             item = analyse_tokens(sent, book)
             if item is not None:
-                found.append((section, sent.text.strip(), item, lead if k == 0 else ""))
+                found.append((section, sent.text.strip(), item, lead if k == 0 else "", heading))
     if not found:
         return []
-    proba = model.predict_proba([item for _, _, item, _ in found])
+    proba = model.predict_proba([f[2] for f in found])
     rows = []
-    for n, ((section, text, item, lead), scores) in enumerate(zip(found, proba, strict=True), start=1):
+    for n, ((section, text, item, lead, heading), scores) in enumerate(zip(found, proba, strict=True), start=1):
         score_map = {label: round(float(s), 4) for label, s in zip(book.ids, scores, strict=True)}
         labels = [label for label in book.ids if score_map[label] >= model.thresholds[label]]
-        rows.append(SentenceRow(n, section.kind, section.title, section.page, text, labels, score_map, item.terms, item.lemmas, lead))
+        rows.append(SentenceRow(n, section.kind, section.title, section.page, text, labels, score_map, item.terms, item.lemmas, lead, heading))
     return rows
 
 
@@ -234,7 +240,7 @@ def classify_documents(
 
 # -- sentence records for --jsonl / --csv ---------------------------------------------
 
-RECORD_KEYS = ["kommune", "document", "section_kind", "section_title", "page", "sentence_no", "sentence", "labels", "scores", "terms"]
+RECORD_KEYS = ["kommune", "document", "section_kind", "section_title", "page", "sentence_no", "sentence", "heading", "labels", "scores", "terms"]
 
 
 def record(kommune: str | None, document: str, row: SentenceRow) -> dict:
@@ -246,6 +252,7 @@ def record(kommune: str | None, document: str, row: SentenceRow) -> dict:
         "page": row.page,
         "sentence_no": row.sentence_no,
         "sentence": row.sentence,
+        "heading": row.heading,
         "labels": list(row.labels),
         "scores": dict(row.scores),
         "terms": dict(row.terms),
@@ -360,13 +367,13 @@ def run(
 
 def csv_rows(records: list[dict], label_ids: list[str]) -> tuple[list[str], list[list[object]]]:
     """Sentence records as one flat table: labels joined, one score column per label."""
-    columns = ["kommune", "dokument", "afsnitstype", "afsnit", "side", "saetning_nr", "saetning", "fokusomraader"]
+    columns = ["kommune", "dokument", "afsnitstype", "afsnit", "side", "saetning_nr", "saetning", "overskrift", "fokusomraader"]
     columns += [f"score_{label}" for label in label_ids] + ["termer", "kontekst"]
     rows = []
     for r in records:
         terms = "; ".join(f"{label}: {', '.join(words)}" for label, words in r["terms"].items())
         rows.append(
-            [r["kommune"] or "", r["document"], r["section_kind"], r["section_title"], r["page"], r["sentence_no"], r["sentence"], ", ".join(r["labels"])]
+            [r["kommune"] or "", r["document"], r["section_kind"], r["section_title"], r["page"], r["sentence_no"], r["sentence"], "ja" if r.get("heading") else "nej", ", ".join(r["labels"])]
             + [r["scores"].get(label, 0.0) for label in label_ids]
             + [terms, r["context"]]
         )

@@ -13,7 +13,7 @@ from .errors import InputError
 # 2: the extracted strategy (facts and structure) and each sentence's lemmas are stored, so
 # compare needs neither extraction nor spaCy. A store of another version is started over:
 # it holds results only, which classify rebuilds.
-SCHEMA_VERSION = 3  # 3: sentences.context
+SCHEMA_VERSION = 4  # 3: sentences.context; 4: sentences.heading
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS sentences (
     terms TEXT NOT NULL,
     lemmas TEXT NOT NULL DEFAULT '',
     context TEXT NOT NULL DEFAULT '',
+    heading INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (doc_id, sentence_no)
 );
 """
@@ -60,6 +61,7 @@ class SentenceRow:
     terms: dict[str, list[str]]
     lemmas: str = ""  # lower-cased lemmas joined by spaces (for keyness without spaCy)
     context: str = ""  # a list item's lead-in ("Uanset, om vi er optaget af"), for reading its quote
+    heading: bool = False  # the sentence is a heading of the document (it names what its section pursues)
 
 
 class Store:
@@ -116,10 +118,10 @@ class Store:
                  s.get("pages"), extractor, json.dumps(strategy, ensure_ascii=False) if strategy is not None else None),
             )
             self.db.executemany(
-                "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (doc_id, r.sentence_no, r.section_kind, r.section_title, r.page, r.sentence,
-                     json.dumps(r.labels), json.dumps(r.scores), json.dumps(r.terms, ensure_ascii=False), r.lemmas, r.context)
+                     json.dumps(r.labels), json.dumps(r.scores), json.dumps(r.terms, ensure_ascii=False), r.lemmas, r.context, int(r.heading))
                     for r in rows
                 ],
             )
@@ -136,11 +138,14 @@ class Store:
 
     def sentences(self, doc_id: str) -> list[SentenceRow]:
         cur = self.db.execute(
-            "SELECT sentence_no, section_kind, section_title, page, sentence, labels, scores, terms, lemmas, context "
+            "SELECT sentence_no, section_kind, section_title, page, sentence, labels, scores, terms, lemmas, context, heading "
             "FROM sentences WHERE doc_id = ? ORDER BY sentence_no",
             (doc_id,),
         )
-        return [SentenceRow(n, k, t, p, s, json.loads(lab), json.loads(sc), json.loads(te), lem, ctx) for n, k, t, p, s, lab, sc, te, lem, ctx in cur]
+        return [
+            SentenceRow(n, k, t, p, s, json.loads(lab), json.loads(sc), json.loads(te), lem, ctx, bool(h))
+            for n, k, t, p, s, lab, sc, te, lem, ctx, h in cur
+        ]
 
     def strategy(self, doc_id: str) -> dict | None:
         """The stored extraction of the document (``Strategy.to_json_dict()``), if any."""

@@ -19,7 +19,7 @@ from .model import Strategy
 # Bump when a change to extraction changes its output: every cached entry is then rebuilt.
 # Entries also carry a fingerprint of the extract package's source, so a developer's
 # unreleased change never reads a stale entry either.
-EXTRACTOR_VERSION = "3.5"  # 3.4: OCR for pages without a text layer; 3.5: signatures dropped; OCR pages lose contents and specks, keep display titles whole; stamped scans OCR'd
+EXTRACTOR_VERSION = "4.0"  # 4.0: one cleaning pass for every format (furniture, repeated headers, contents dropped and counted), lists announced by a sentence, "Princip N: ..." items, headings as sentences; 3.4: OCR for pages without a text layer; 3.5: signatures dropped; OCR pages lose contents and specks, keep display titles whole; stamped scans OCR'd
 CACHE_FOLDER = "extract-cache"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .clean import tidy
 from .detect import detect
 from .meta import document_title, document_type, language, language_name, period
 from .model import Read, Strategy
@@ -36,7 +37,8 @@ def read_blocks(path: Path) -> Read:
 
 
 def build_strategy(read: Read, kommune: str | None, name: str) -> Strategy:
-    blocks, warnings = read.blocks, read.warnings
+    cleaned = tidy(read.blocks)
+    blocks, warnings = cleaned.blocks, read.warnings
     title, used = document_title(blocks)
     body = blocks[used:]
     found = outline(body)
@@ -60,6 +62,7 @@ def build_strategy(read: Read, kommune: str | None, name: str) -> Strategy:
         warnings=warnings,
         ocr_pages=read.ocr_pages,
         unread_pages=read.unread_pages,
+        dropped=len(cleaned.dropped),
     )
 
 

@@ -15,13 +15,15 @@ class Block:
     """One paragraph, heading or list item of a document, before the structure is found.
 
     ``level``: 0 body text, 1 strongest heading ... 3 weakest (a short title-like line).
-    ``lead``: a bold run-in heading at the start of the paragraph, when the reader saw one."""
+    ``lead``: a bold run-in heading at the start of the paragraph, when the reader saw one.
+    ``toc``: the reader saw a table-of-contents line (``clean.tidy`` drops and counts it)."""
 
     text: str
     page: int | None = None
     level: int = 0
     bullet: bool = False
     lead: str = ""
+    toc: bool = False  # a table-of-contents line: dropped by ``clean.tidy``, never classified
 
 
 @dataclass
@@ -104,11 +106,12 @@ class Strategy:
     warnings: list[str] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)
     unread_pages: list[int] = field(default_factory=list)
+    dropped: int = 0  # lines of page furniture, menus and tables of contents left out
 
     def to_json_dict(self) -> dict:
         data = asdict(self)
         data["sections"] = [{k: s[k] for k in ("kind", "title", "text", "page")} for s in data["sections"]]
-        keys = ["kommune", "title", "period", "document_type", "language", "pages", "vision", "principles", "themes", "sections", "warnings", "ocr_pages", "unread_pages"]
+        keys = ["kommune", "title", "period", "document_type", "language", "pages", "vision", "principles", "themes", "sections", "warnings", "dropped", "ocr_pages", "unread_pages"]
         return {k: data[k] for k in keys}
 
     @classmethod
@@ -128,4 +131,5 @@ class Strategy:
             warnings=[str(w) for w in data["warnings"]],
             ocr_pages=[int(n) for n in data.get("ocr_pages", [])],
             unread_pages=[int(n) for n in data.get("unread_pages", [])],
+            dropped=int(data.get("dropped", 0)),
         )

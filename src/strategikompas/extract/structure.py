@@ -16,13 +16,17 @@ from dataclasses import dataclass, field
 from .model import Block, Item, Section
 
 _KIND_WORDS = {
-    "vision": r"vision\w*|mission\w*|ambition\w*|målsætning\w*|pejlemærke\w*|mål|målene|overordnede\s+mål|strategiske\s+mål",
+    "vision": r"vision\w*|mission\w*|ambition\w*|pejlemærke\w*|mål|målene|overordnede\s+mål",
     "principles": r"\w*princip\w*",
-    "themes": r"tema\w*|\w*indsatsområde\w*|fokusområde\w*|\w*spor|sporene|indsatser|indsatserne|satsningsområde\w*|strategiske\s+områder",
+    "themes": r"tema\w*|\w*indsatsområde\w*|fokusområde\w*|\w*spor|sporene|indsatser|indsatserne|satsningsområde\w*|strategiske\s+områder"
+    r"|\w*målsætning\w*|delmål\w*|strategiske\s+mål|indsatsspor\w*|hovedområde\w*|innovationsspor\w*",
 }
 _OTHER_WORDS = re.compile(
     r"^\s*(\d+\.?\s*)?(forord|indledning|baggrund|organisering|finansiering|proces|godkendelse|opfølgning|implementering|"
-    r"information|indhold|indholdsfortegnelse|bilag|kontakt|tidsplan|ansvar|deltager\w*|økonomi|evaluering)\b",
+    r"information|indhold|indholdsfortegnelse|bilag|kontakt|tidsplan|ansvar|deltager\w*|økonomi|evaluering|"
+    # a council or committee case: "Sagsfremstilling / Indstilling / Beslutning / Økonomi"
+    r"sagsfremstilling|indstilling|beslutning|høring|resumé|sagsnr|sagens\s+\w+|lovgrundlag|kommunikation|"
+    r"definitioner|omfang|gyldighed|revision|formål|kontaktoplysninger|relaterede\s+\w+|læs\s+mere)\b",
     re.IGNORECASE,
 )
 # A marker heading: "Pejlemærke 1", "FOKUSOMRÅDE 3" (the item's title follows it).
@@ -49,9 +53,54 @@ def kind_of(title: str) -> str | None:
         for kind, pattern in _KIND_WORDS.items():
             if re.fullmatch(pattern, word):
                 return kind
-    if re.search(r"\bstrategiske\s+mål\b|\boverordnede\s+mål\b", title, re.IGNORECASE):
+    if re.search(r"\bstrategiske\s+mål\b", title, re.IGNORECASE):
+        return "themes"
+    if re.search(r"\boverordnede\s+mål\b", title, re.IGNORECASE):
         return "vision"
     return None
+
+
+# An item named with its marker and title on one line: "Princip 3: Vi genbruger før vi
+# køber", "3. princip – Data deles", "Fokusområde 2 - Tryg digitalisering"; up to two words
+# of a category may stand before it ("Styring Princip 1: ...").
+MARKER_TITLE = re.compile(
+    r"^(?:[A-ZÆØÅ][\wæøå-]*\s+){0,2}?(?:(?P<word>pejlemærke|fokusområde|indsatsområde|tema|spor|princip|målsætning|strategisk\s+mål|mål)"
+    r"\s+(?:nr\.?\s*)?(?P<n>\d{1,2}|[ivx]{1,4})|(?P<n2>\d{1,2})\.\s+(?P<word2>princip|pejlemærke|fokusområde|indsatsområde|tema|spor|målsætning))"
+    r"\s*[:.–—-]\s*(?P<title>[A-ZÆØÅ0-9\"“«].*)$",
+    re.IGNORECASE,
+)
+# A sentence that announces a list: "… ud fra følgende fem fokusområder:", "… disse principper:"
+_ANNOUNCES = re.compile(r"[^.!?]*:\s*$")
+# A vision said in one sentence: "Visionen er, at …", "Vores ambition er …"
+VISION_SENTENCE = re.compile(r"^(?:vores\s+|den\s+overordnede\s+|kommunens\s+|strategiens\s+)?(?:vision|visionen|ambitionen|ambition)\s+(?:for\s+[^,.]{1,60}\s+)?er\b[,:]?\s", re.IGNORECASE)
+
+
+def announced_kind(text: str) -> str | None:
+    """The kind of list a paragraph announces: its last sentence ends with a colon and names
+    the kind ("Strategien har følgende hovedspor:", "… arbejdes der efter syv fokusområder:")."""
+    match = _ANNOUNCES.search(text.strip())
+    if not match:
+        return None
+    last = re.split(r"(?<=[.!?])\s+", match.group(0).strip())[-1]
+    words = [w.strip(".:,;()\"'") for w in last.lower().replace("-", " ").split()]
+    for word in reversed(words[-8:]):
+        for kind, pattern in _KIND_WORDS.items():
+            if re.fullmatch(pattern, word) and word not in ("mål", "målene"):
+                return kind
+    return None
+
+
+def marker_title(text: str) -> tuple[str, str, str] | None:
+    """ "Princip 3: Vi genbruger før vi køber. Det betyder …" -> (kind, title, rest)."""
+    match = MARKER_TITLE.match(text.strip())
+    if not match or len(text) > 600:
+        return None
+    kind = kind_of(match.group("word") or match.group("word2") or "") or "themes"
+    rest = match.group("title").strip()
+    if len(rest.split()) > 20:
+        title, rest = run_in_title(rest)
+        return kind, title.strip(), rest.strip()
+    return kind, rest, ""
 
 
 def announced_count(title: str) -> int | None:
@@ -148,6 +197,11 @@ def split_glued_headings(blocks: list[Block]) -> list[Block]:
     return result
 
 
+# A heading's paragraph in a section's text starts so (as in Markdown): classify keeps it a
+# sentence of its own and says that it is a heading.
+HEADING_MARK = "# "
+
+
 @dataclass
 class _Part:
     kind: str
@@ -160,6 +214,8 @@ class _Part:
     # while True, the block after an item marker is that item's title
     expect_title: bool = False
     outro: bool = False
+    headed: bool = False  # opened by a heading (its title is a heading of the document)
+    announced: bool = False  # opened by a sentence that announces a list: the list's end closes it
 
 
 def _add_text(item: Item, text: str) -> None:
@@ -172,19 +228,28 @@ class Builder:
 
     def __init__(self) -> None:
         self.parts: list[_Part] = []
+        self.vision_sentences: list[str] = []
 
     @property
     def part(self) -> _Part | None:
         return self.parts[-1] if self.parts else None
 
-    def open(self, kind: str, title: str, level: int, page: int | None) -> _Part:
-        part = _Part(kind, title, level, page)
+    def open(self, kind: str, title: str, level: int, page: int | None, headed: bool = False) -> _Part:
+        part = _Part(kind, title, level, page, headed=headed)
         self.parts.append(part)
         return part
 
     def feed(self, block: Block) -> None:
         part = self.part
         text = block.text
+        if part is not None and part.announced and not block.level and not block.bullet and any(b.bullet for b in part.blocks):
+            part = self.open("other", "", part.level, block.page)  # the announced list has ended
+        if not block.bullet and self.marker_item(block):
+            return
+        if not block.level and not block.bullet and self.announcement(block):
+            return
+        if not block.level and not block.bullet and (part is None or part.kind == "other") and VISION_SENTENCE.match(text):
+            self.vision_sentences.append(re.split(r"(?<=[.!?])\s+", text.strip())[0])
         marker = MARKER.match(text)
         if marker:
             kind = kind_of(marker.group(1)) or "themes"
@@ -224,6 +289,40 @@ class Builder:
             else:
                 _add_text(item, f"- {text}" if block.bullet else text)
 
+    def marker_item(self, block: Block) -> bool:
+        """ "Princip 3: Vi genbruger før vi køber": an item of its kind, with the text that
+        follows (its explanation, "Forklaring" and "Begrundelse" under it) as its text."""
+        found = marker_title(block.text)
+        if not found:
+            return False
+        kind, title, rest = found
+        part = self.part
+        if part is None or part.kind != kind or part.announced:
+            level = block.level or (part.level if part is not None and part.level else 3)
+            part = self.open(kind, "", level, block.page)
+        part.markers = True
+        part.expect_title = False
+        part.items.append(Item(title, rest, block.page))
+        part.blocks.append(block)
+        return True
+
+    def announcement(self, block: Block) -> bool:
+        """A paragraph that announces a list of its kind ("… disse fire principper:"): the
+        list after it is that kind's items."""
+        kind = announced_kind(block.text)
+        part = self.part
+        if kind is None:
+            return False
+        if part is not None and part.kind == kind and not part.items and not part.announced:
+            part.announced = True
+            part.blocks.append(block)
+            return True
+        level = (part.level + 1) if part is not None and part.level else 3
+        new = self.open(kind, re.split(r"(?<=[.!?])\s+", block.text.strip())[-1].rstrip(": "), level, block.page)
+        new.announced = True
+        new.blocks.append(block)
+        return True
+
     def heading(self, block: Block) -> None:
         part, text = self.part, block.text
         kind = kind_of(text)
@@ -237,7 +336,11 @@ class Builder:
                 part.level = min(part.level, block.level)
                 return
         if closes:
-            self.open(kind or "other", text, block.level, block.page)
+            self.open(kind or "other", text, block.level, block.page, headed=True)
+            return
+        if not part.items and sum(b.bullet for b in part.blocks) >= 2 and block.level >= part.level:
+            # the part's bullets were its items; a heading as strong as its own ends it
+            self.open("other", text, block.level, block.page, headed=True)
             return
         # a weaker heading inside vision/principles/themes: an item (or part of one)
         if part.markers:
@@ -290,21 +393,19 @@ def bullet_items(part: _Part) -> list[Item]:
 def sections_of(part: _Part) -> list[Section]:
     """A part as sections, one per page it runs over (so evidence keeps its page)."""
     sections: list[Section] = []
-    chunks: list[str] = []
+    chunks: list[str] = [f"{HEADING_MARK}{part.title}"] if part.headed and part.title else []
     page = part.page
     for block in part.blocks:
-        if block.level and block.text == part.title and not chunks:
+        if block.level and block.text == part.title and len(chunks) <= 1:
             continue
         if chunks and block.page is not None and page is not None and block.page != page:
             sections.append(Section(part.kind, part.title, "\n\n".join(chunks), page))
             chunks = []
         if not chunks:
             page = block.page if block.page is not None else page
-        chunks.append(f"- {block.text}" if block.bullet else block.text)
+        chunks.append(f"- {block.text}" if block.bullet else f"{HEADING_MARK}{block.text}" if block.level else block.text)
     if chunks:
         sections.append(Section(part.kind, part.title, "\n\n".join(chunks), page))
-    elif part.title:
-        sections.append(Section(part.kind, part.title, part.title, part.page))
     return sections
 
 
@@ -356,4 +457,6 @@ def outline(blocks: list[Block]) -> Outline:
                 vision += [b.text for b in part.blocks if not b.level]
         elif part.kind in found:
             found[part.kind] += part.items
+    if not vision:
+        vision = builder.vision_sentences
     return Outline(sections, list(dict.fromkeys(vision)), merge_items(found["principles"]), merge_items(found["themes"]))

@@ -18,6 +18,11 @@ _BULLET = re.compile(r"^\s*(?:[-*•·▪–]|\d{1,2}\))\s+(?=\S)")
 _LEAD = re.compile(r"^\s*(?:\*\*|__|<b>|<strong>)(?P<lead>[^*_<]{2,80}?)(?:\*\*|__|</b>|</strong>)\s*(?P<rest>\S.*)$", re.IGNORECASE)
 _TOC_LINE = re.compile(r"(\.{4,}|…{2,})\s*(s\.\s*)?\d*\s*$|\ts\.\s*\d+\s*$", re.IGNORECASE)
 _RULE = re.compile(r"^(-{3,}|\*{3,}|_{3,}|\|?[-:| ]+\|?)$")
+# a numbered list's item on a line of its own: "  1. Kompetencer", "2) Teknik og drift"
+_LIST_NUMBER = re.compile(r"^\s*\d{1,2}[.)]\s+(?=[A-ZÆØÅa-zæøå\"“])")
+_PHONE = re.compile(r"\b(telefon|tlf|tel)\b|\b\d{2}(\s\d{2}){3}\s*$", re.IGNORECASE)  # "Telefon: 32 89 01 00"
+_LABEL_LINE = re.compile(r"^(\w+\s){0,2}[\w.]*\d[\w.]*\s?:\s|^[A-ZÆØÅ][a-zæøå]{2,20}:\s")
+SHORT_LINE = 50  # characters: shorter than any wrapped line of prose
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=[A-ZÆØÅa-zæøå])")
 # a page number left at the end of a paragraph ("... påvirkningen af KOMBIT 5"), but not
 # "Pejlemærke 1", "Figur 2" or "Fase 0" (a label with its number)
@@ -49,7 +54,7 @@ def drop_front_matter(text: str) -> str:
 
 def strip_page_number(text: str, words_needed: int = 4) -> str:
     """Remove a page number left at the end of a paragraph."""
-    if len(text.split()) > words_needed and not _NUMBER_LABEL.search(text):
+    if len(text.split()) > words_needed and not _NUMBER_LABEL.search(text) and not _PHONE.search(text):
         return _TRAILING_PAGE.sub("", text)
     return text
 
@@ -81,8 +86,21 @@ def paragraph_blocks(text: str, scanned: bool = False) -> list[Block]:
                 blocks.extend(body_blocks(joined, scanned))
             para.clear()
 
-    for raw in text.split("\n"):
-        if _TOC_LINE.search(clean_line(raw)) or _RULE.match(raw.strip()):
+    raws = text.split("\n")
+    numbered = sum(bool(_LIST_NUMBER.match(r)) for r in raws)
+    for raw in raws:
+        if _RULE.match(raw.strip()):
+            continue
+        if _TOC_LINE.search(clean_line(raw)):
+            flush()
+            blocks.append(Block(clean_line(raw), toc=True))
+            continue
+        number = _LIST_NUMBER.match(raw)
+        if number and (numbered >= 2 or raw[:1].isspace()):
+            flush()  # "  1. Kompetencer" / "2. Teknik og drift": a numbered list's items
+            item = clean_line(raw[number.end():])
+            if item:
+                blocks.append(Block(item, bullet=True))
             continue
         heading = _MD_HEADING.match(raw)
         if heading:
@@ -109,9 +127,29 @@ def paragraph_blocks(text: str, scanned: bool = False) -> list[Block]:
             if blocks and blocks[-1].bullet and not para and raw[:1].isspace():
                 blocks[-1].text += " " + line  # a bullet's continuation line
             else:
+                if para and starts_new_line_unit(para[-1], line):
+                    flush()
                 para.append(line)
     flush()
     return blocks
+
+
+def starts_new_line_unit(previous: str, line: str) -> bool:
+    """Whether ``line`` starts a paragraph of its own although no blank line comes before it.
+
+    Text extracted from a PDF wraps a paragraph over lines (joined again); a web page saved
+    as text puts each heading, menu line and paragraph on a line of its own. A line is its
+    own unit when it starts with a capital (or a digit) after a line that ends a sentence,
+    or after a short line that cannot be wrapped prose (it ends in no joining word, comma
+    or hyphen)."""
+    if not re.match(r"[A-ZÆØÅÉ0-9\"“]", line):
+        return False
+    if _LABEL_LINE.match(line):
+        return True  # "AR 1.2: …", "Kontakt: …", "Princip 3: …": a line of its own
+    if re.search(r"[.!?:]$", previous):
+        return True
+    last = previous.split()[-1].lower() if previous.split() else ""
+    return line[:1].isalpha() and len(previous) < SHORT_LINE and not re.search(r"[,;(\-–]$", previous) and last not in _JOINERS
 
 
 def body_blocks(text: str, scanned: bool = False) -> list[Block]:
