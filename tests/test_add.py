@@ -164,3 +164,21 @@ def test_remove_of_a_file_not_in_the_corpus_names_what_is(runner, workspace_dir:
     assert result.exit_code == 2
     assert "odder/findes-ikke.pdf: not a document of the corpus (corpus/manifest.csv lists: hjoerring/" in _flat(result.output)
     assert (workspace_dir / "corpus" / "manifest.csv").read_bytes() == before
+
+
+def test_title_with_square_brackets_crashed_add_classify_and_compare(runner, classified_workspace: Path, tmp_path: Path):
+    """Issue: a document titled "Digitaliseringsstrategi [/] 2024-2028" made add fail with a
+    Rich MarkupError after writing, then classify, compare and compare --all crash on every
+    run. No string is read as Rich markup now: the title prints as it is."""
+    title = "Digitaliseringsstrategi [/] 2024-2028 [bold]"
+    source = tmp_path / "strategi.txt"
+    source.write_text(f"{title}\n\nOdder Kommune vil styrke borgernes digitale kompetencer og sikre data.\n\n"
+                      "Vi samarbejder med KL om fælles løsninger for alle borgere.\n", encoding="utf-8")
+    added = runner.invoke(app, ["add", "odder", str(source), "--title", title, "-w", str(classified_workspace)])
+    assert added.exit_code == 0, added.output
+    for args in (["classify", "odder"], ["compare", "odder", "hjoerring"], ["compare", "--all"], ["extract", "odder"]):
+        result = runner.invoke(app, [*args, "-w", str(classified_workspace)])
+        assert result.exit_code == 0, (args, result.output)
+        assert "MarkupError" not in result.output
+    shown = runner.invoke(app, ["compare", "odder", "hjoerring", "-w", str(classified_workspace)])
+    assert "[/]" in " ".join(shown.output.split())

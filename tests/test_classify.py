@@ -55,10 +55,10 @@ def test_classify_path_outside_corpus_prints_json_lines(classified_workspace: Pa
     assert "kompetencer" in skills["labels"]
     assert "teknologi" in technology["labels"]
     # labels are exactly the labels whose score reached the saved model's threshold
-    import pickle
+    from strategikompas.classifier import FocusModel
 
-    saved = next(open_workspace(classified_workspace).models_dir.glob("fokusmodel-*.pkl"))
-    thresholds = pickle.loads(saved.read_bytes())["model"].thresholds
+    saved = next(open_workspace(classified_workspace).models_dir.glob("fokusmodel-*.npz"))
+    thresholds = FocusModel.from_bytes(saved.read_bytes())[0].thresholds
     for row in rows:
         assert row["labels"] == [lab for lab in LABELS if row["scores"][lab] >= thresholds[lab]]
 
@@ -231,16 +231,13 @@ def test_damaged_model_file_is_rebuilt_not_used(tmp_path: Path, trained_models: 
 
 
 def test_training_is_reproducible(tmp_path: Path, trained_models: Path):
-    import pickle
-
-    from strategikompas.classifier import analyse, load_or_train
+    from strategikompas.classifier import FocusModel, analyse, load_or_train
     from strategikompas.workspace import bundled_root
 
     root = bundled_root()
     book = codebook.load(root / "data" / "fokusomraader.toml")
     fresh = load_or_train(root / "data" / "annotations", book, tmp_path / "again", force=True)
-    with next(trained_models.iterdir()).open("rb") as handle:
-        before = pickle.load(handle)["model"]
+    before = FocusModel.from_bytes(next(trained_models.iterdir()).read_bytes())[0]
     assert fresh.model.thresholds == before.thresholds
     items = analyse(OUTSIDE_TEXT.split("\n\n"), book)
     assert (fresh.model.predict_proba(items) == before.predict_proba(items)).all()
@@ -366,3 +363,32 @@ def test_killed_classify_leaves_whole_documents_and_a_rerun_finishes(classified_
     assert rerun.returncode == 0, rerun.stderr
     done = re.search(r"(\d+) classified, (\d+) unchanged", rerun.stderr)
     assert done and int(done.group(2)) == len(counts) and int(done.group(1)) + len(counts) == 4
+
+
+def test_a_planted_model_file_runs_no_code(tmp_path: Path):
+    """Issue: a pickle planted as results/models/fokusmodel-<id>.pkl ran code on the next
+    classify. Models are .npz read with allow_pickle=False: a planted pickle under the
+    model's own name is refused as unreadable and trained again, and its code never runs."""
+    import pickle
+
+    from strategikompas.classifier import MODEL_PREFIX, MODEL_SUFFIX, load_or_train, model_id
+    from strategikompas.workspace import bundled_root
+
+    marker = tmp_path / "ran"
+
+    class Planted:
+        def __reduce__(self):
+            return (Path.touch, (marker,))
+
+    root = bundled_root()
+    book = codebook.load(root / "data" / "fokusomraader.toml")
+    models = tmp_path / "models"
+    models.mkdir()
+    mid = model_id(root / "data" / "annotations", book)
+    for name in (f"{MODEL_PREFIX}{mid}{MODEL_SUFFIX}", f"{MODEL_PREFIX}{mid}.pkl"):
+        (models / name).write_bytes(pickle.dumps({"id": mid, "model": Planted()}))
+    said: list[str] = []
+    trained = load_or_train(root / "data" / "annotations", book, models, said.append)
+    assert not marker.exists()
+    assert said and "not usable" in said[0]
+    assert trained.path.suffix == MODEL_SUFFIX and not list(models.glob("*.pkl"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -129,8 +130,13 @@ def _as_pdf(text: str, path: Path) -> Path:
         for line in lines:
             heading = len(lines) == 1 and len(line.split()) <= 8 and not line.endswith((".", ":"))
             pdf.setFont("Helvetica-Bold" if heading else "Helvetica", 16 if heading else 10)
-            pdf.drawString(60, y, line[:110])
-            y -= 24 if heading else 14
+            for k, row in enumerate(textwrap.wrap(line, 95)):
+                pdf.drawString(60 if heading or k == 0 or not re.match(r"[-•]|\d{1,2}\.", line) else 72, y, row)
+                y -= 24 if heading else 14
+                if y < 80:
+                    pdf.showPage()
+                    pdf.setFont("Helvetica", 10)
+                    y = 800
         y -= 10
         if y < 80:
             pdf.showPage()

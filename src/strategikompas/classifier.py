@@ -22,7 +22,6 @@ of that set, the codebook, the pipeline, scikit-learn's version and ``MODEL_VERS
 from __future__ import annotations
 
 import hashlib
-import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -33,7 +32,8 @@ from .errors import RunError
 
 # Bump when features, estimator or threshold selection change.
 # 2: the codebook is a prior in the score (PRIOR_WEIGHT), not only a feature.
-# 3: trained on the written set too; the codebook a feature only (PRIOR_WEIGHT 0); 3 inner folds.
+# 3: trained on the written set too; the codebook a feature only (PRIOR_WEIGHT 0); 3 inner
+# folds; saved as .npz (arrays and JSON), never as a pickle.
 MODEL_VERSION = 3
 
 C = 1.0  # inverse regularisation of each label's logistic regression
@@ -89,7 +89,7 @@ def codebook_predictions(items: Sequence[Analysed], label_ids: Sequence[str]):
 
 
 class FocusModel:
-    """One-vs-rest logistic regression with per-label thresholds. Picklable."""
+    """One-vs-rest logistic regression with per-label thresholds, saved as arrays (``to_bytes``)."""
 
     def __init__(self, label_ids: Sequence[str], c: float = C, codebook_weight: float = CODEBOOK_WEIGHT, prior_weight: float = PRIOR_WEIGHT):
         self.label_ids = list(label_ids)
@@ -136,18 +136,25 @@ class FocusModel:
 
     # -- training -----------------------------------------------------------------
     def _fit_estimators(self, items: Sequence[Analysed], y) -> None:
+        """One logistic regression per label, kept as its weights only (``coef``,
+        ``intercept``; ``constant`` for a label that is always or never given): plain
+        arrays, saved without pickle."""
+        import numpy as np
         from sklearn.linear_model import LogisticRegression
 
         x = self._fit_features(items)
-        self.estimators = {}
-        for j, label in enumerate(self.label_ids):
+        self.coef = np.zeros((len(self.label_ids), x.shape[1]), dtype=np.float32)
+        self.intercept = np.zeros(len(self.label_ids), dtype=np.float64)
+        self.constant = np.full(len(self.label_ids), np.nan)
+        for j in range(len(self.label_ids)):
             column = y[:, j]
             if column.all() or not column.any():
-                self.estimators[label] = float(column[0]) if len(column) else 0.0  # constant
+                self.constant[j] = float(column[0]) if len(column) else 0.0
                 continue
             est = LogisticRegression(C=self.c, class_weight="balanced", solver="liblinear", max_iter=1000)
             est.fit(x, column)
-            self.estimators[label] = est
+            self.coef[j] = est.coef_[0]
+            self.intercept[j] = est.intercept_[0]
 
     def fit(self, items: Sequence[Analysed], y, groups: Sequence[str]) -> FocusModel:
         """Fit on ``items`` with boolean label matrix ``y``; thresholds from grouped inner folds."""
@@ -177,12 +184,12 @@ class FocusModel:
         if not items:
             return np.zeros((0, len(self.label_ids)))
         x = self._features(items)
-        columns = []
-        for label in self.label_ids:
-            est = self.estimators[label]
-            columns.append(np.full(x.shape[0], est) if isinstance(est, float) else est.predict_proba(x)[:, 1])
+        logits = np.asarray(x @ self.coef.T.astype(np.float64)) + self.intercept
+        proba = 1.0 / (1.0 + np.exp(-logits))
+        fixed = ~np.isnan(self.constant)
+        proba[:, fixed] = self.constant[fixed]
         prior = codebook_predictions(items, self.label_ids).astype(float)
-        return self.prior_weight * prior + (1 - self.prior_weight) * np.column_stack(columns)
+        return self.prior_weight * prior + (1 - self.prior_weight) * proba
 
     def predict(self, items: Sequence[Analysed]):
         import numpy as np
@@ -190,6 +197,63 @@ class FocusModel:
         proba = self.predict_proba(items)
         limits = np.array([self.thresholds[label] for label in self.label_ids])
         return proba >= limits
+
+
+    # -- the saved form: arrays and JSON, never pickle ------------------------------
+    _VECTORIZER_PARAMS = ("analyzer", "ngram_range", "sublinear_tf", "min_df", "lowercase", "token_pattern")
+
+    def to_bytes(self, meta: dict) -> bytes:
+        """The model as one .npz file: weights and IDF as arrays, settings and
+        vocabularies as JSON text. Loading it runs no code (``from_bytes``)."""
+        import io
+        import json
+
+        import numpy as np
+
+        config = {
+            **meta,
+            "label_ids": self.label_ids, "c": self.c, "codebook_weight": self.codebook_weight,
+            "prior_weight": self.prior_weight, "thresholds": self.thresholds,
+            "word_vec": self._vectorizer_config(self.word_vec), "char_vec": self._vectorizer_config(self.char_vec),
+        }
+        buffer = io.BytesIO()
+        np.savez_compressed(
+            buffer, config=np.array(json.dumps(config, ensure_ascii=False)), coef=self.coef, intercept=self.intercept,
+            constant=self.constant, word_idf=self.word_vec.idf_, char_idf=self.char_vec.idf_,
+        )
+        return buffer.getvalue()
+
+    def _vectorizer_config(self, vec) -> dict:
+        params = {k: v for k, v in vec.get_params().items() if k in self._VECTORIZER_PARAMS}
+        vocabulary = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
+        return {"params": params, "vocabulary": vocabulary}
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> tuple[FocusModel, dict]:
+        """The model and its metadata from ``to_bytes``' file; raises ValueError (or
+        KeyError) on anything else. ``allow_pickle=False``: a planted file cannot run code."""
+        import io
+        import json
+
+        import numpy as np
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            config = json.loads(str(arrays["config"]))
+            model = cls(config["label_ids"], config["c"], config["codebook_weight"], config["prior_weight"])
+            model.thresholds = {str(k): float(v) for k, v in config["thresholds"].items()}
+            model.coef, model.intercept, model.constant = arrays["coef"], arrays["intercept"], arrays["constant"]
+            vectorizers = []
+            for name, idf in (("word_vec", arrays["word_idf"]), ("char_vec", arrays["char_idf"])):
+                spec = config[name]
+                params = {**spec["params"], "ngram_range": tuple(spec["params"]["ngram_range"])}
+                vec = TfidfVectorizer(**params, vocabulary={term: i for i, term in enumerate(spec["vocabulary"])})
+                vec.idf_ = idf
+                vectorizers.append(vec)
+        model.word_vec, model.char_vec = vectorizers
+        if model.coef.shape != (len(model.label_ids), len(model.word_vec.vocabulary) + len(model.char_vec.vocabulary) + len(model.label_ids)):
+            raise ValueError("the weights do not fit the vocabularies")
+        return model, config
 
 
 def best_threshold(truth, proba) -> float:
@@ -213,6 +277,10 @@ def _sklearn_version() -> str:
         return metadata.version("scikit-learn")
     except metadata.PackageNotFoundError:  # pragma: no cover - it is a dependency
         return "?"
+
+
+MODEL_PREFIX = "fokusmodel-"
+MODEL_SUFFIX = ".npz"  # arrays and JSON (numpy, allow_pickle=False): loading a model runs no code
 
 
 def model_id(annotations: Path, book: cb.Codebook) -> str:
@@ -260,13 +328,12 @@ def load_or_train(
     from .fileio import atomic_write_bytes
 
     mid = model_id(annotations, book)
-    path = Path(models_dir) / f"fokusmodel-{mid}.pkl"
+    path = Path(models_dir) / f"{MODEL_PREFIX}{mid}{MODEL_SUFFIX}"
     if path.is_file() and not force:
         try:
-            with path.open("rb") as handle:
-                saved = pickle.load(handle)
-            if saved.get("id") == mid and isinstance(saved.get("model"), FocusModel):
-                return TrainedModel(mid, saved["model"], saved["n_sentences"], path)
+            model, meta = FocusModel.from_bytes(path.read_bytes())
+            if meta.get("id") == mid:
+                return TrainedModel(mid, model, int(meta["n_sentences"]), path)
             reason = "it does not match"
         except Exception as exc:  # a damaged file is rebuilt, never used
             reason = f"it is unreadable ({type(exc).__name__})"
@@ -276,8 +343,8 @@ def load_or_train(
         announce(f"Training the classifier from {annotations} (model {mid}) ...")
     model, n = train(annotations, book)
     Path(models_dir).mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, pickle.dumps({"id": mid, "model": model, "n_sentences": n}))
-    for old in Path(models_dir).glob("fokusmodel-*.pkl"):
+    atomic_write_bytes(path, model.to_bytes({"id": mid, "n_sentences": n}))
+    for old in Path(models_dir).glob(f"{MODEL_PREFIX}*"):
         if old != path:
             old.unlink(missing_ok=True)
     return TrainedModel(mid, model, n, path)

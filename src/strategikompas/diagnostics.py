@@ -26,10 +26,10 @@ def facts(ws: Workspace, codebook_path: Path | None = None) -> list[tuple[str, s
         ("workspace", f"{ws.root}" + (" (bundled)" if ws.bundled else "")),
         ("results", str(ws.results)),
     ]
-    from .classifier import model_id
+    from .classifier import MODEL_PREFIX, MODEL_SUFFIX, model_id
 
     mid = model_id(ws.annotations_dir, book)
-    saved = ws.models_dir / f"fokusmodel-{mid}.pkl"
+    saved = ws.models_dir / f"{MODEL_PREFIX}{mid}{MODEL_SUFFIX}"
     rows.append(("annotations", str(ws.annotations_dir)))
     rows.append(("model", f"{mid} " + (f"(saved: {saved})" if saved.is_file() else "(not trained yet: 'classify' or 'train' builds it)")))
     store = ws.store_path

@@ -19,6 +19,7 @@ from .main import (
     load_codebook,
     make_console,
     reading_progress,
+    styled,
     workspace,
 )
 
@@ -27,7 +28,7 @@ DialectOpt = Annotated[str, typer.Option("--dialect", help="CSV dialect: excel-d
 
 
 def _announce(message: str) -> None:
-    console.print(f"[dim]{message}[/dim]", highlight=False)
+    console.print(styled(message, "dim"), highlight=False)
 
 
 @app.command()
@@ -79,9 +80,9 @@ def classify(
             _announce(f"Wrote {path} ({len(rows)} sentences)")
     _summary(result, book)
     for problem in result.skipped.values():
-        console.print(f"[yellow]skipped:[/yellow] {problem}", highlight=False)
+        console.print(styled(("skipped:", "yellow"), " ", problem), highlight=False)
     for problem in result.failed.values():
-        console.print(f"[red]failed:[/red] {problem}", highlight=False)
+        console.print(styled(("failed:", "red"), " ", problem), highlight=False)
     if result.failed:
         raise RunError(f"{len(result.failed)} document(s) could not be classified (see above).")
 
@@ -98,7 +99,7 @@ def _summary(result, book) -> None:
         table.add_column(kommune if kommune != "-" else Path(document).name, justify="right", overflow="fold")
     for lid in book.ids:
         table.add_row(book.name(lid), *(f"{sum(lid in r['labels'] for r in rows) / len(rows):.0%}" for rows in by_doc.values()))
-    table.add_row("[dim]sætninger[/dim]", *(f"[dim]{len(rows)}[/dim]" for rows in by_doc.values()))
+    table.add_row(styled("sætninger", "dim"), *(styled(str(len(rows)), "dim") for rows in by_doc.values()))
     console.print(table)
     rep = result.report
     console.print(
@@ -120,8 +121,6 @@ def evaluate(
 
     Example: strategikompas evaluate --csv evaluering.csv
     """
-    from rich.markup import escape
-
     from ..evaluate import (
         COLUMNS,
         TARGET_MACRO_F1,
@@ -155,7 +154,7 @@ def evaluate(
         out.print(f"2. By genre on the written set ({genre.n_sentences} sentences, {len(genre.documents)} genres held out in turn): "
                   f"classifier micro-F1 {genre.classifier_micro.f1:.3f}, macro-F1 {genre.classifier_macro.f1:.3f}; "
                   f"codebook alone micro-F1 {genre.codebook_micro.f1:.3f}, macro-F1 {genre.codebook_macro.f1:.3f}.", highlight=False)
-    out.print(f"3. On real documents nobody tuned the tool on: {escape(devset_figure(ws.annotations_dir))}", highlight=False)
+    out.print(f"3. On real documents nobody tuned the tool on: {devset_figure(ws.annotations_dir)}", highlight=False)
     if csv is not None:
         from ..export import write_table
 

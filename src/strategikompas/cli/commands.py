@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from .. import linksamling
-from .main import CodebookOpt, CsvOpt, WorkspaceOpt, app, make_console, workspace
+from .main import CodebookOpt, CsvOpt, WorkspaceOpt, app, make_console, styled, workspace
 
 console = make_console()
 
@@ -79,7 +79,7 @@ def add(
     pages = f", {added.pages} pages" if added.pages else ""
     console.print(f"Added to the corpus: {doc.kommune}: {doc.title} ({doc.period_text or 'no period'}), {added.kind}{pages} -> corpus/{doc.file}", highlight=False)
     for warning in added.warnings:
-        console.print(f"[yellow]{warning}[/yellow]", highlight=False)
+        console.print(styled(warning, "yellow"), highlight=False)
     if added.used != doc:
         console.print(
             f"{doc.kommune} has a newer document, which compare and classify use: {added.used.title} ({added.used.period_text or 'no period'}). "
@@ -116,4 +116,4 @@ def doctor(codebook: CodebookOpt = None, ws_path: WorkspaceOpt = None) -> None:
     from ..diagnostics import facts
 
     for key, value in facts(workspace(ws_path), codebook):
-        console.print(f"[bold]{key}[/bold]: {value}", highlight=False)
+        console.print(styled((key, "bold"), f": {value}"), highlight=False)

@@ -17,6 +17,7 @@ from .main import (
     load_codebook,
     make_console,
     reading_progress,
+    styled,
     workspace,
 )
 
@@ -135,7 +136,7 @@ def _render_by_kind(result, detail) -> None:
                 continue
             n, shares = d[kind]
             top = sorted(shares.items(), key=lambda kv: -kv[1])[:3]
-            cells.append("\n".join(f"{names[lid]} {share:.0%}" for lid, share in top if share > 0) + f"\n[dim]{n} sætninger[/dim]")
+            cells.append(styled("\n".join(f"{names[lid]} {share:.0%}" for lid, share in top if share > 0) + "\n", (f"{n} sætninger", "dim")))
         table.add_row(KIND_NAMES.get(kind, kind), *cells)
     console.print(table)
 
@@ -177,20 +178,20 @@ def _render(result, detail) -> list:
         if detail.accuracy is not None:
             cells.append(f"{detail.accuracy[label_id]:.2f}")
         out.add_row(name, *cells)
-    out.add_row("[dim]sætninger[/dim]", *(f"[dim]{c.n_sentences}[/dim]" for c in result.columns))
+    out.add_row(styled("sætninger", "dim"), *(styled(str(c.n_sentences), "dim") for c in result.columns))
     console.print(out)
     if detail.accuracy is None:
-        console.print("[dim]How often each focus area's tags are right: run 'strategikompas evaluate' (F1 then shows here).[/dim]")
+        console.print(styled("How often each focus area's tags are right: run 'strategikompas evaluate' (F1 then shows here).", "dim"))
     else:
-        console.print("[dim]F1 (målt): how often the focus area's tags are right, measured by 'strategikompas evaluate' on the annotated set.[/dim]")
+        console.print(styled("F1 (målt): how often the focus area's tags are right, measured by 'strategikompas evaluate' on the annotated set.", "dim"))
     _render_by_kind(result, detail)
 
-    console.print("[bold]Stærkeste belæg pr. fokusområde[/bold]")
+    console.print(styled("Stærkeste belæg pr. fokusområde", "bold"))
     for lid, name in result.labels:
         items = detail.evidence[lid]
         if not any(items):
             continue
-        console.print(f"[bold]{name}[/bold]")
+        console.print(styled(name, "bold"))
         for col, ev in zip(result.columns, items, strict=True):
             if ev is None:
                 console.print(f"  {col.kommune}: -", markup=False)

@@ -6,10 +6,9 @@ import json
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.tree import Tree
 
-from .main import WorkspaceOpt, app, make_console, workspace
+from .main import WorkspaceOpt, app, make_console, styled, workspace
 
 
 @app.command()
@@ -38,27 +37,27 @@ def outline_tree(strategy) -> Tree:
     """The Strategy as a rich tree: facts, vision, principles, themes, then the sections
     (a section that runs over several pages is shown once, with its first page)."""
     facts = f"{strategy.kommune or 'ukendt kommune'}, {strategy.pages or '-'} sider, {strategy.document_type}, {strategy.period or 'ukendt periode'}, sprog {strategy.language}"
-    tree = Tree(f"[bold]{escape(strategy.title)}[/bold] ({escape(facts)})")
+    tree = Tree(styled((strategy.title, "bold"), f" ({facts})"))
     if strategy.vision:
-        branch = tree.add("[bold]Vision[/bold]")
+        branch = tree.add(styled("Vision", "bold"))
         for goal in strategy.vision:
-            branch.add(escape(_short(goal)))
+            branch.add(_short(goal))
     for label, items in (("Principper", strategy.principles), ("Temaer", strategy.themes)):
         if items:
-            branch = tree.add(f"[bold]{label}[/bold] ({len(items)})")
+            branch = tree.add(styled((label, "bold"), f" ({len(items)})"))
             for item in items:
                 page = f"s. {item.page}: " if item.page else ""
-                branch.add(escape(f"{page}{_short(item.title)}"))
-    branch = tree.add("[bold]Sektioner[/bold]")
+                branch.add(f"{page}{_short(item.title)}")
+    branch = tree.add(styled("Sektioner", "bold"))
     previous = None
     for section in strategy.sections:
         if previous and section.title and (section.kind, section.title) == (previous.kind, previous.title):
             continue
         previous = section
         page = f"s. {section.page}: " if section.page else ""
-        branch.add(escape(f"[{section.kind}] {page}{_short(section.title or section.text)}"))
+        branch.add(f"[{section.kind}] {page}{_short(section.title or section.text)}")
     for warning in strategy.warnings:
-        tree.add(f"[yellow]advarsel:[/yellow] {escape(warning)}")
+        tree.add(styled(("advarsel:", "yellow"), f" {warning}"))
     return tree
 
 

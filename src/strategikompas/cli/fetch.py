@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .main import WorkspaceOpt, app, make_console, workspace
+from .main import WorkspaceOpt, app, make_console, styled, workspace
 
 console = make_console()
 err_console = make_console(stderr=True)
@@ -79,10 +79,10 @@ def fetch(
     for o in report.outcomes:
         style = _STYLE.get(o.status, "")
         note = o.error or (f"from {o.final_url}" if o.status == "moved" else f"capture of {o.archived_at}" if o.archived_at else "")
-        table.add_row(o.row.kommune, f"[{style}]{o.status}[/{style}]", str(o.http_status or "-"), _size(o.bytes), o.file or "-", note)
+        table.add_row(o.row.kommune, styled(o.status, style), str(o.http_status or "-"), _size(o.bytes), o.file or "-", note)
     console.print(table)
     if report.without_url:  # an account of every row, not only those with a URL
-        console.print(f"[dim]No URL: {', '.join(r.kommune for r in report.without_url)}[/dim]", highlight=False)
+        console.print(styled(f"No URL: {', '.join(r.kommune for r in report.without_url)}", "dim"), highlight=False)
     console.print(report.summary_line(), highlight=False)
     if report.exit_code:
         raise typer.Exit(report.exit_code)
@@ -91,7 +91,7 @@ def fetch(
 def _run(lib, ws, kommuner, settings):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("fetch"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console, transient=False) as progress:
+    with Progress(TextColumn("fetch"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn(), console=err_console, transient=False) as progress:
         task = progress.add_task("", total=None)
 
         def start(total: int) -> None:
@@ -124,4 +124,4 @@ def import_cmd(
     with_url = sum(1 for r in result.rows if r.url)
     console.print(f"Wrote {target}: {len(result.rows)} kommuner, {with_url} with a URL", highlight=False)
     for problem in result.problems:
-        err_console.print(f"[yellow]Could not parse:[/yellow] {problem}", highlight=False)
+        err_console.print(styled(("Could not parse:", "yellow"), " ", problem), highlight=False)

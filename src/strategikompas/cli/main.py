@@ -62,9 +62,21 @@ def make_console(stderr: bool = False):
     words at the real width. Tables are laid out to the width either way."""
     from rich.console import Console
 
-    console = Console(stderr=stderr)
+    # markup=False: no string is ever read as Rich markup, so a title such as
+    # "Digitaliseringsstrategi [/] 2024-2028" prints as it is; styles come from ``styled``.
+    console = Console(stderr=stderr, markup=False)
     console.soft_wrap = not console.is_terminal
     return console
+
+
+def styled(*parts):
+    """Styled text without markup: ``styled("tekst", "dim")`` or ``styled(("skipped:", "yellow"), " ", problem)``;
+    every part is taken literally, so dynamic text needs no escaping."""
+    from rich.text import Text
+
+    if len(parts) == 2 and all(isinstance(p, str) for p in parts) and not parts[1].startswith(" "):
+        return Text(parts[0], style=parts[1])
+    return Text.assemble(*[(str(p[0]), p[1]) if isinstance(p, tuple) else str(p) for p in parts])
 
 
 def workspace(path: Path | None):
@@ -86,7 +98,7 @@ def reading_progress(console):
     Each document also gets a "Reading ..." line, so a log without a terminal shows it."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("Klassificerer"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+    with Progress(TextColumn("Klassificerer"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
         task = None
 
@@ -95,7 +107,7 @@ def reading_progress(console):
             task = progress.add_task("", total=total)
 
         def on_document(doc) -> None:
-            progress.console.print(f"[dim]Reading {doc.kommune}: {doc.title}[/dim]", highlight=False)
+            progress.console.print(styled(f"Reading {doc.kommune}: {doc.title}", "dim"), highlight=False)
             if task is not None:
                 progress.update(task, advance=1, description=doc.kommune)
 

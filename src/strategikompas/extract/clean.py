@@ -60,8 +60,16 @@ def is_furniture(text: str) -> bool:
     return bool(_FURNITURE.fullmatch(text) or _CRUMB.match(text))
 
 
+# a transcript's contents run together: "2 Indholdsfortegnelse Indledning Baggrund Vision …",
+# or one entry with its page and the next entry's number: "Ansvar og organisation 3 3."
+_CONTENTS_BLOCK = re.compile(r"^(\d{1,3}\s+)?(indholdsfortegnelse|indhold)\s+\S+(\s+\S+){4,}", re.IGNORECASE)
+_ENTRY_AND_NEXT = re.compile(r"^[A-ZÆØÅ][^.!?:]{2,70}\s\d{1,3}\s+\d{1,2}\.?$")
+
+
 def is_contents_line(text: str) -> bool:
-    return bool(_DOT_LEADER.search(text))
+    if _DOT_LEADER.search(text) or _ENTRY_AND_NEXT.match(text):
+        return True
+    return bool(_CONTENTS_BLOCK.match(text)) and not re.search(r"[.!?]\s+[A-ZÆØÅ]", text)
 
 
 def _contents_run(blocks: list[Block], start: int) -> int:

@@ -66,13 +66,21 @@ def kind_of(title: str) -> str | None:
 MARKER_TITLE = re.compile(
     r"^(?:[A-ZÆØÅ][\wæøå-]*\s+){0,2}?(?:(?P<word>pejlemærke|fokusområde|indsatsområde|tema|spor|princip|målsætning|strategisk\s+mål|mål)"
     r"\s+(?:nr\.?\s*)?(?P<n>\d{1,2}|[ivx]{1,4})|(?P<n2>\d{1,2})\.\s+(?P<word2>princip|pejlemærke|fokusområde|indsatsområde|tema|spor|målsætning))"
-    r"\s*[:.–—-]\s*(?P<title>[A-ZÆØÅ0-9\"“«].*)$",
+    r"\s*[:.–—-]\s*(?P<title>[^\W_][^\n]*|[\"“«][^\n]*)$",
     re.IGNORECASE,
 )
 # A sentence that announces a list: "… ud fra følgende fem fokusområder:", "… disse principper:"
 _ANNOUNCES = re.compile(r"[^.!?]*:\s*$")
 # A vision said in one sentence: "Visionen er, at …", "Vores ambition er …"
 VISION_SENTENCE = re.compile(r"^(?:vores\s+|den\s+overordnede\s+|kommunens\s+|strategiens\s+)?(?:vision|visionen|ambitionen|ambition)\s+(?:for\s+[^,.]{1,60}\s+)?er\b[,:]?\s", re.IGNORECASE)
+
+
+def vision_sentence(text: str) -> str | None:
+    """The sentence of a paragraph that states the vision ("… Visionen er, at …"), if any."""
+    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])", text.strip()):
+        if VISION_SENTENCE.match(sentence):
+            return sentence
+    return None
 
 
 def announced_kind(text: str) -> str | None:
@@ -244,12 +252,13 @@ class Builder:
         text = block.text
         if part is not None and part.announced and not block.level and not block.bullet and any(b.bullet for b in part.blocks):
             part = self.open("other", "", part.level, block.page)  # the announced list has ended
+        stated = vision_sentence(text) if not block.level and not block.bullet and (part is None or part.kind == "other") else None
+        if stated:
+            self.vision_sentences.append(stated)
         if not block.bullet and self.marker_item(block):
             return
         if not block.level and not block.bullet and self.announcement(block):
             return
-        if not block.level and not block.bullet and (part is None or part.kind == "other") and VISION_SENTENCE.match(text):
-            self.vision_sentences.append(re.split(r"(?<=[.!?])\s+", text.strip())[0])
         marker = MARKER.match(text)
         if marker:
             kind = kind_of(marker.group(1)) or "themes"
@@ -454,7 +463,7 @@ def outline(blocks: list[Block]) -> Outline:
             elif part.title and not (len(part.title.split()) <= 3 and re.search(r"vision|mission", part.title, re.IGNORECASE)):
                 vision.append(part.title)
             else:
-                vision += [b.text for b in part.blocks if not b.level]
+                vision += [vision_sentence(b.text) or b.text for b in part.blocks if not b.level]
         elif part.kind in found:
             found[part.kind] += part.items
     if not vision:

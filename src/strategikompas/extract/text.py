@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+from .clean import is_furniture
 from .model import Block, join_continuations
 from .structure import MARKER
 
@@ -144,6 +145,8 @@ def starts_new_line_unit(previous: str, line: str) -> bool:
     or hyphen)."""
     if not re.match(r"[A-ZÆØÅÉ0-9\"“]", line):
         return False
+    if is_furniture(previous) or is_furniture(line):
+        return True  # "Side 2 af 8", "Læs op": never part of a paragraph
     if _LABEL_LINE.match(line):
         return True  # "AR 1.2: …", "Kontakt: …", "Princip 3: …": a line of its own
     if re.search(r"[.!?:]$", previous):
