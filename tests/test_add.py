@@ -182,3 +182,40 @@ def test_title_with_square_brackets_crashed_add_classify_and_compare(runner, cla
         assert "MarkupError" not in result.output
     shown = runner.invoke(app, ["compare", "odder", "hjoerring", "-w", str(classified_workspace)])
     assert "[/]" in " ".join(shown.output.split())
+
+
+def _added_text(runner, ws: Path, tmp_path: Path) -> Path:
+    source = tmp_path / "strategi.txt"
+    source.write_text("Digital strategi for Odder Kommune 2025-2028\n\nOdder Kommune vil gøre det let for borgerne at bruge de digitale løsninger.\n", encoding="utf-8")
+    assert runner.invoke(app, ["add", "odder", str(source), "-w", str(ws)]).exit_code == 0
+    return ws / "corpus" / "odder" / "strategi.txt"
+
+
+def test_remove_with_a_corrupt_store_deleted_the_row_and_orphaned_the_file(runner, workspace_dir: Path, tmp_path: Path):
+    """Issue: remove deleted the manifest row, then failed on a corrupt store and left the
+    file orphaned. The store is changed first: on failure nothing is removed."""
+    path = _added_text(runner, workspace_dir, tmp_path)
+    manifest = (workspace_dir / "corpus" / "manifest.csv").read_bytes()
+    store = workspace_dir / "results" / "strategikompas.sqlite"
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.write_bytes(b"this is not a database" * 100)
+    result = runner.invoke(app, ["remove", "odder/strategi.txt", "-w", str(workspace_dir)])
+    assert result.exit_code == 2 and "corrupt" in _flat(result.output)
+    assert (workspace_dir / "corpus" / "manifest.csv").read_bytes() == manifest
+    assert path.is_file()
+
+
+def test_remove_through_a_symlinked_folder_deleted_a_file_outside_the_workspace(runner, workspace_dir: Path, tmp_path: Path):
+    """Issue: a symlinked folder inside corpus/ let remove delete a file outside the workspace."""
+    path = _added_text(runner, workspace_dir, tmp_path)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "strategi.txt").write_text("a file of the user's own", encoding="utf-8")
+    folder = path.parent
+    for child in folder.iterdir():
+        child.unlink()
+    folder.rmdir()
+    folder.symlink_to(outside, target_is_directory=True)
+    result = runner.invoke(app, ["remove", "odder/strategi.txt", "-w", str(workspace_dir)])
+    assert result.exit_code == 2 and "outside the corpus" in _flat(result.output)
+    assert (outside / "strategi.txt").read_text(encoding="utf-8") == "a file of the user's own"

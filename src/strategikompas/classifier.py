@@ -33,7 +33,8 @@ from .errors import RunError
 # Bump when features, estimator or threshold selection change.
 # 2: the codebook is a prior in the score (PRIOR_WEIGHT), not only a feature.
 # 3: trained on the written set too; the codebook a feature only (PRIOR_WEIGHT 0); 3 inner
-# folds; saved as .npz (arrays and JSON), never as a pickle.
+# folds; saved as .npz (arrays and JSON), never as a pickle; scores calibrated (Platt
+# scaling on the inner folds' out-of-fold scores).
 MODEL_VERSION = 3
 
 C = 1.0  # inverse regularisation of each label's logistic regression
@@ -92,11 +93,16 @@ class FocusModel:
     """One-vs-rest logistic regression with per-label thresholds, saved as arrays (``to_bytes``)."""
 
     def __init__(self, label_ids: Sequence[str], c: float = C, codebook_weight: float = CODEBOOK_WEIGHT, prior_weight: float = PRIOR_WEIGHT):
+        import numpy as np
+
         self.label_ids = list(label_ids)
         self.c = c
         self.codebook_weight = codebook_weight
         self.prior_weight = prior_weight
         self.thresholds: dict[str, float] = {}
+        # Platt scaling per label, fitted on out-of-fold scores: calibrated = sigmoid(a * logit(raw) + b)
+        self.cal_a = np.ones(len(self.label_ids))
+        self.cal_b = np.zeros(len(self.label_ids))
 
     # -- features -----------------------------------------------------------------
     def _codebook_block(self, items: Sequence[Analysed]):
@@ -172,10 +178,18 @@ class FocusModel:
                 inner = FocusModel(self.label_ids, self.c, self.codebook_weight, self.prior_weight)
                 inner._fit_estimators([items[i] for i in train], y[train])
                 oof[test] = inner.predict_proba([items[i] for i in test])
+            self.cal_a, self.cal_b = platt(oof, y)
+            calibrated = self._calibrate(oof)
             for j, label in enumerate(self.label_ids):
-                self.thresholds[label] = best_threshold(y[:, j], oof[:, j])
+                self.thresholds[label] = best_threshold(y[:, j], calibrated[:, j])
         self._fit_estimators(items, y)
         return self
+
+    def _calibrate(self, raw):
+        import numpy as np
+
+        p = np.clip(raw, 1e-6, 1 - 1e-6)
+        return 1.0 / (1.0 + np.exp(-(self.cal_a * np.log(p / (1 - p)) + self.cal_b)))
 
     # -- prediction ---------------------------------------------------------------
     def predict_proba(self, items: Sequence[Analysed]):
@@ -189,7 +203,7 @@ class FocusModel:
         fixed = ~np.isnan(self.constant)
         proba[:, fixed] = self.constant[fixed]
         prior = codebook_predictions(items, self.label_ids).astype(float)
-        return self.prior_weight * prior + (1 - self.prior_weight) * proba
+        return self._calibrate(self.prior_weight * prior + (1 - self.prior_weight) * proba)
 
     def predict(self, items: Sequence[Analysed]):
         import numpy as np
@@ -219,7 +233,7 @@ class FocusModel:
         buffer = io.BytesIO()
         np.savez_compressed(
             buffer, config=np.array(json.dumps(config, ensure_ascii=False)), coef=self.coef, intercept=self.intercept,
-            constant=self.constant, word_idf=self.word_vec.idf_, char_idf=self.char_vec.idf_,
+            constant=self.constant, word_idf=self.word_vec.idf_, char_idf=self.char_vec.idf_, cal_a=self.cal_a, cal_b=self.cal_b,
         )
         return buffer.getvalue()
 
@@ -243,6 +257,7 @@ class FocusModel:
             model = cls(config["label_ids"], config["c"], config["codebook_weight"], config["prior_weight"])
             model.thresholds = {str(k): float(v) for k, v in config["thresholds"].items()}
             model.coef, model.intercept, model.constant = arrays["coef"], arrays["intercept"], arrays["constant"]
+            model.cal_a, model.cal_b = arrays["cal_a"], arrays["cal_b"]
             vectorizers = []
             for name, idf in (("word_vec", arrays["word_idf"]), ("char_vec", arrays["char_idf"])):
                 spec = config[name]
@@ -254,6 +269,23 @@ class FocusModel:
         if model.coef.shape != (len(model.label_ids), len(model.word_vec.vocabulary) + len(model.char_vec.vocabulary) + len(model.label_ids)):
             raise ValueError("the weights do not fit the vocabularies")
         return model, config
+
+
+def platt(raw, y):
+    """Per label, the a and b of sigmoid(a * logit(raw) + b) that fit the out-of-fold
+    scores ``raw`` to the truth ``y`` (a label with one class keeps the identity)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    a, b = np.ones(raw.shape[1]), np.zeros(raw.shape[1])
+    p = np.clip(raw, 1e-6, 1 - 1e-6)
+    logit = np.log(p / (1 - p))
+    for j in range(raw.shape[1]):
+        if y[:, j].all() or not y[:, j].any():
+            continue
+        fit = LogisticRegression(C=1e4, solver="lbfgs").fit(logit[:, j : j + 1], y[:, j])
+        a[j], b[j] = float(fit.coef_[0, 0]), float(fit.intercept_[0])
+    return a, b
 
 
 def best_threshold(truth, proba) -> float:

@@ -208,8 +208,8 @@ def add_document(ws, kommune: str, source: Path, title: str | None = None, perio
 
 
 def remove_document(ws, file: str) -> Document:
-    """Take a document out of the corpus: its manifest row (saved first, atomically), its
-    stored results, then its file. ``file`` is the manifest's ``file`` ("odder/strategi.pdf")
+    """Take a document out of the corpus: its stored results, its manifest row (atomically),
+    then its file; a document reached through a link out of the corpus is refused. ``file`` is the manifest's ``file`` ("odder/strategi.pdf")
     or a path to the file inside ``corpus/``."""
     from .errors import InputError
     from .store import Store
@@ -228,9 +228,16 @@ def remove_document(ws, file: str) -> Document:
         listed = ", ".join(d.file for d in docs if d.file) or "none"
         raise InputError(f"{file}: not a document of the corpus (corpus/manifest.csv lists: {listed}).")
     doc = found[0]
-    save_manifest(ws.manifest_path, [d for d in docs if d is not doc])
+    target = doc.path(ws.corpus)
+    corpus = ws.corpus.resolve()
+    if target.resolve() != corpus / rel or not target.resolve().is_relative_to(corpus):
+        # a symlinked folder or file inside corpus/ points outside it: never delete there
+        raise InputError(f"{file}: the file is a link to {target.resolve()}, outside the corpus; nothing was removed.")
+    # The stored results go first: a corrupt store fails here, before the manifest row or
+    # the file is touched, so nothing is left half-removed.
     if ws.store_path.is_file():
         with Store(ws.store_path) as store:
             store.forget(doc.doc_id)
-    doc.path(ws.corpus).unlink(missing_ok=True)
+    save_manifest(ws.manifest_path, [d for d in docs if d is not doc])
+    target.unlink(missing_ok=True)
     return doc

@@ -59,6 +59,7 @@ class Evaluation:
     documents: list[str]
     predictions: list[frozenset[str]] = field(default_factory=list)  # the classifier's held-out labels, in sentence order
     by_genre: Evaluation | None = None  # figure 2: the written set, each genre held out in turn
+    reliability: list[tuple[str, int, float]] = field(default_factory=list)  # held-out scores by band (``reliability``)
 
     def rows(self) -> list[list[object]]:
         out: list[list[object]] = []
@@ -95,10 +96,12 @@ def _prf(tp: int, fp: int, fn: int) -> Scores:
 
 
 def _fold(items, truth, groups, train, test, label_ids):
+    import numpy as np
+
     from .classifier import FocusModel
 
     model = FocusModel(label_ids).fit([items[i] for i in train], truth[train], [groups[i] for i in train])
-    return model.predict([items[i] for i in test])
+    return model.predict_proba([items[i] for i in test]), np.array([model.thresholds[label] for label in label_ids])
 
 
 def _held_out(items, truth, groups, folds: list, label_ids):
@@ -109,9 +112,25 @@ def _held_out(items, truth, groups, folds: list, label_ids):
 
     results = Parallel(n_jobs=FOLD_JOBS)(delayed(_fold)(items, truth, groups, train, test, label_ids) for train, test in folds)
     predicted = np.zeros(truth.shape, dtype=bool)
-    for (_, test), pred in zip(folds, results, strict=True):
-        predicted[test] = pred
-    return predicted
+    scored = np.zeros(truth.shape, dtype=float)
+    for (_, test), (proba, limits) in zip(folds, results, strict=True):
+        predicted[test] = proba >= limits
+        scored[test] = proba
+    return predicted, scored
+
+
+def reliability(truth, scored, width: float = 0.1) -> list[tuple[str, int, float]]:
+    """Of the (sentence, focus area) pairs scored in each band (0.0-0.1 ... 0.9-1.0), how many
+    and which share carry the label: calibrated scores have shares near their band."""
+
+    rows = []
+    bands = int(round(1 / width))
+    for k in range(bands):
+        low, high = k * width, (k + 1) * width
+        inside = (scored >= low) & ((scored < high) if k < bands - 1 else (scored <= high))
+        n = int(inside.sum())
+        rows.append((f"{low:.1f}-{high:.1f}", n, float(truth[inside].mean()) if n else 0.0))
+    return rows
 
 
 def _evaluation(book: cb.Codebook, items, truth, predicted, documents: list[str]) -> Evaluation:
@@ -156,14 +175,14 @@ def evaluate(annotations: Path, book: cb.Codebook) -> Evaluation:
     genres = sorted({s.genre for s in sentences if s.source == "written"})
     genre_of = np.array([s.genre if s.source == "written" else "" for s in sentences])
     folds += [(everything[genre_of != g], everything[genre_of == g]) for g in genres]
-    predicted = _held_out(items, truth, groups, folds, book.ids)
+    predicted, scored = _held_out(items, truth, groups, folds, book.ids)
     seeds = np.flatnonzero(~written)
     result = _evaluation(book, [items[i] for i in seeds], truth[seeds], predicted[seeds], documents)
     if genres:
         rows = np.flatnonzero(written)
         by_genre = _evaluation(book, [items[i] for i in rows], truth[rows], predicted[rows], genres)
         result = Evaluation(**{**vars(result), "by_genre": by_genre})
-    return result
+    return Evaluation(**{**vars(result), "reliability": reliability(truth, scored)})
 
 
 def evaluate_workspace(ws, book: cb.Codebook) -> Evaluation:

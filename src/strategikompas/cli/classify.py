@@ -155,6 +155,9 @@ def evaluate(
                   f"classifier micro-F1 {genre.classifier_micro.f1:.3f}, macro-F1 {genre.classifier_macro.f1:.3f}; "
                   f"codebook alone micro-F1 {genre.codebook_micro.f1:.3f}, macro-F1 {genre.codebook_macro.f1:.3f}.", highlight=False)
     out.print(f"3. On real documents nobody tuned the tool on: {devset_figure(ws.annotations_dir)}", highlight=False)
+    if result.reliability:
+        bands = "; ".join(f"{band}: {n} ({share:.0%})" for band, n, share in result.reliability if n)
+        out.print(f"Calibration (held-out score band: pairs scored there, and the share that carry the label): {bands}", highlight=False)
     if csv is not None:
         from ..export import write_table
 

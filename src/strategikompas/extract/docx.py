@@ -23,11 +23,34 @@ _LIST_STYLE = re.compile(r"list|liste|bullet|punkt", re.IGNORECASE)
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+# A Word document is a zip archive: before anything is unpacked, its declared sizes are
+# checked, so a "zip bomb" (3 MB that unpack to 3 GB) is refused at once and costs nothing.
+MAX_UNPACKED = 200 * 1024 * 1024  # bytes, all parts together
+MAX_RATIO = 200  # unpacked / packed, per part (text XML compresses 5-20x; a bomb 1000x)
+
+
+def check_archive(path: Path) -> None:
+    """Raise DocumentError when the archive would unpack to more than MAX_UNPACKED bytes
+    or a part of it is packed more than MAX_RATIO times."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise DocumentError(f"{path}: damaged Word document ({exc}).") from exc
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNPACKED:
+        raise DocumentError(f"{path}: the Word document would unpack to {total // 2**20} MB (more than {MAX_UNPACKED // 2**20} MB): refused.")
+    for info in infos:
+        if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise DocumentError(f"{path}: part {info.filename} is packed {info.file_size // max(info.compress_size, 1)} times (a zip bomb?): refused.")
+
+
 def read_docx(path: Path) -> Read:
     """The document's blocks with their heading level, bullet flag and page (when known)."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    check_archive(path)
     try:
         document = docx.Document(str(path))
         items = list(document.iter_inner_content())
