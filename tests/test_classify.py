@@ -78,7 +78,7 @@ def test_classify_corpus_stores_rows_and_csv(classified_workspace: Path, runner,
     assert {r["kommune"] for r in rows} == {"Hjørring"}
     header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
     assert header[:9] == ["kommune", "dokument", "afsnitstype", "afsnit", "side", "saetning_nr", "saetning", "overskrift", "fokusomraader"]
-    assert header[8:18] == [f"score_{label}" for label in LABELS] and header[18:] == ["termer", "kontekst"]
+    assert header[9:19] == [f"score_{label}" for label in LABELS] and header[19:] == ["termer", "kontekst"]
 
 
 def test_rerun_on_unchanged_documents_does_no_nlp_work(classified_workspace: Path):

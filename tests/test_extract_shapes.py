@@ -155,3 +155,14 @@ def test_announced_lists_are_found_in_word_and_pdf_too(tmp_path: Path, fmt: str)
         path = (_as_docx if fmt == "docx" else _as_pdf)(text, tmp_path / f"{Path(name).stem}.{fmt}")
         hits, total, missed = score(path, GOLD[name])
         assert hits / total >= 0.75, (name, fmt, missed)
+
+
+def test_title_of_a_case_is_not_its_field_lines(tmp_path: Path):
+    """A council case opens with fields ("Mødedato: …", "Udvalg: …"); its title is the
+    case's heading after them, and the fields stay in the text."""
+    path = tmp_path / "sag.txt"
+    path.write_text("Mødedato: 4. marts 2026, kl. 16.00\n\nUdvalg: Økonomiudvalget\n\nNy digitaliseringsstrategi for Egeslev Kommune\n\n"
+                    "Sagsfremstilling\n\nForvaltningen har udarbejdet et udkast til en ny strategi.\n", encoding="utf-8")
+    strategy = extract_path(path)
+    assert strategy.title == "Ny digitaliseringsstrategi for Egeslev Kommune"
+    assert "Udvalg: Økonomiudvalget" in "\n".join(s.text for s in strategy.sections)

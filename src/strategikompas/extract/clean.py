@@ -19,7 +19,7 @@ from .model import Block
 # Whole lines that are a page's furniture: navigation, sharing, reading aids, cookie
 # banners, a transcript's viewer controls. Matched against the whole line, case-folded.
 _FURNITURE = re.compile(
-    r"((skip|spring|gå|hop)(\s+direkte)?(\s+over)?(\s+til)?(\s+\w+){0,2}?\s+(indhold\w*|navigation\w*|menu\w*|søgning\w*|forsiden)"
+    r"((skip|spring|gå|hop)(\s+direkte)?(\s+over)?(\s+til)?(\s+\w+){0,2}?\s+((hoved)?indhold\w*|navigation\w*|menu\w*|søgning\w*|forsiden)"
     r"|skip\s+navigation\w*|ingen\s+resultater(\s+fundet)?|icon(\s+-\s+\w+)*"
     r"|skift\s+til:?.*|læs\s+op|lyt\s+til\s+(siden|teksten)|anbefal(\s+(denne\s+side|siden))?|del(\s+(siden|artiklen|dette|på\s+\w+))?"
     r"|print(\s+siden)?|udskriv(\s+siden)?|til\s+toppen|tilbage(\s+til\s+(toppen|forsiden|oversigten))?|menu|søg|luk|forside|"
@@ -69,7 +69,7 @@ _ENTRY_AND_NEXT = re.compile(r"^[A-ZÆØÅ][^.!?:]{2,70}\s\d{1,3}\s+\d{1,2}\.?$"
 def is_contents_line(text: str) -> bool:
     if _DOT_LEADER.search(text) or _ENTRY_AND_NEXT.match(text):
         return True
-    return bool(_CONTENTS_BLOCK.match(text)) and not re.search(r"[.!?]\s+[A-ZÆØÅ]", text)
+    return bool(_CONTENTS_BLOCK.match(text)) and not re.search(r"(?<!\d)[.!?]\s+[A-ZÆØÅ]", text)
 
 
 def _contents_run(blocks: list[Block], start: int) -> int:
@@ -173,8 +173,14 @@ def _drop_menus(blocks: list[Block], dropped: list[str]) -> list[Block]:
         j = i
         while j < len(blocks) and _is_menu_line(blocks[j]):
             j += 1
-        if j - i >= MENU_RUN:
-            dropped += [b.text for b in blocks[i:j]]
+        run = blocks[i:j]
+        if j - i >= MENU_RUN and not any(_TOC_HEAD.fullmatch(b.text.strip().rstrip(":")) for b in run):
+            # the last line heads the text that follows it, when text follows
+            keep_last = j < len(blocks) and not blocks[j].level and not blocks[j].bullet
+            gone = run[:-1] if keep_last else run
+            dropped += [b.text for b in gone]
+            if keep_last:
+                out.append(run[-1])
             i = j
             continue
         out.append(blocks[i])

@@ -46,9 +46,25 @@ _NO_SPELLING = re.compile(r"sjon(en|er|ene)?$|øy")
 _DA_SPELLING = re.compile(r"tion(en|er|erne)?$|øj")
 
 
+# a field of a case or a page's header, not a title: "Mødedato: 27.09.2005", "Kontakt: Liva Ekelund"
+_FIELD = re.compile(r"^[A-ZÆØÅ][\w.-]*(\s[\w.-]+){0,2}:\s")
+FIELD_LINES = 4  # at most this many such lines are passed over before the title
+
+
 def document_title(blocks: list[Block]) -> tuple[str, int]:
     """The first heading (or line) and how many blocks it took; a one-word first heading
-    ("Kommissorium") takes the next heading too."""
+    ("Kommissorium") takes the next heading too. Field lines ("Mødedato: …", "Udvalg: …")
+    before it are passed over (they stay in the text)."""
+    skip = 0
+    while skip < min(FIELD_LINES, len(blocks) - 1) and _FIELD.match(blocks[skip].text) and len(blocks[skip].text.split()) <= 12:
+        skip += 1
+    title, used = _first_title(blocks[skip:])
+    if skip and used:
+        return title, 0  # the fields before it stay in the body; the title block is kept there too
+    return title, used
+
+
+def _first_title(blocks: list[Block]) -> tuple[str, int]:
     for i, block in enumerate(blocks):
         if not block.level and (len(block.text.split()) > 25 or block.text.endswith(".")):
             return block.text[:120], 0  # body text: the title is its start, the text stays

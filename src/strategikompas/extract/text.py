@@ -128,7 +128,7 @@ def paragraph_blocks(text: str, scanned: bool = False) -> list[Block]:
             if blocks and blocks[-1].bullet and not para and raw[:1].isspace():
                 blocks[-1].text += " " + line  # a bullet's continuation line
             else:
-                if para and starts_new_line_unit(para[-1], line):
+                if para and not scanned and starts_new_line_unit(para[-1], line):
                     flush()
                 para.append(line)
     flush()
