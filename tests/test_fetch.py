@@ -431,6 +431,38 @@ def test_connection_dropped_mid_body(workspace_dir, drops, status):
         assert files == [] and "dropped" in out["odder"].error
 
 
+class TruncatingServer(RawServer):
+    """A 200 without Content-Length that closes after half the PDF (the first ``cuts`` times)."""
+
+    def __init__(self, cuts: int):
+        self.cuts = cuts
+        super().__init__()
+
+    def answer(self, conn: socket.socket, number: int) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nConnection: close\r\n\r\n"
+        conn.sendall(head + (PDF[: len(PDF) // 2] if number <= self.cuts else PDF))
+
+
+@pytest.mark.parametrize("cuts, status", [(1, "downloaded"), (10, "error")])
+def test_truncated_download_without_content_length_was_stored_as_good(workspace_dir, cuts, status):
+    """Issue: a 200 without Content-Length that closed after half the bytes was saved as
+    'downloaded', and the damaged PDF became the kommune's newest document. A PDF without
+    its %%EOF is incomplete: retried, and never stored."""
+    srv = TruncatingServer(cuts)
+    try:
+        ws = workspace_with(workspace_dir, link_row("Odder", srv.url))
+        out, _ = run(ws, dataclasses.replace(FAST, retries=1))
+    finally:
+        srv.close()
+    assert out["odder"].status == status, out["odder"].error
+    assert_no_temporaries(ws.corpus)
+    files = list((ws.corpus / "odder").glob("*")) if (ws.corpus / "odder").exists() else []
+    if status == "downloaded":
+        assert [f.read_bytes() for f in files] == [PDF]
+    else:
+        assert files == [] and "incomplete download" in out["odder"].error
+
+
 def test_unreachable_hosts_are_reported_per_row(workspace_dir):
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))

@@ -142,6 +142,21 @@ class _Fail(Exception):
         self.status, self.message, self.http_status, self.final_url = status, message, http_status, final_url
 
 
+_TAIL = 66_000  # bytes kept from a body's end: a zip's end-of-directory record is in its last 65,557
+
+
+def incomplete(kind: str, size: int, tail: bytes, length: str) -> str:
+    """Why a downloaded body is not whole, or "": fewer bytes than the Content-Length said;
+    a PDF without its closing %%EOF marker; a Word document (zip) without its directory."""
+    if length.isdigit() and size < int(length):
+        return f"{size:,} of the {int(length):,} bytes the server announced"
+    if kind == "pdf" and b"%%EOF" not in tail[-2048:]:
+        return "the PDF has no end (no %%EOF marker): the connection closed early"
+    if kind == "docx" and b"PK\x05\x06" not in tail:
+        return "the Word document has no end (no zip directory): the connection closed early"
+    return ""
+
+
 class _Retry(Exception):
     """A transient failure: try again after ``wait`` seconds (None: exponential backoff)."""
 
@@ -401,6 +416,7 @@ class Fetcher:
         folder.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
+        tail = b""
         with atomic_open(path, "wb") as handle:
             data = head
             while True:
@@ -409,10 +425,15 @@ class Fetcher:
                     raise _Fail("too large", f"over the limit of {limit:,} bytes (stopped while downloading)", code, final_url)
                 digest.update(data)
                 handle.write(data)
+                tail = (tail + data)[-_TAIL:]
                 try:
                     data = await chunks.__anext__()
                 except StopAsyncIteration:
                     break
+            # before the file is kept: a body cut short is retried, and never stored as good
+            problem = incomplete(kind, size, tail, length if not response.headers.get("content-encoding") else "")
+            if problem:
+                raise _Retry(f"incomplete download: {problem}", http_status=code)
         return _Saved(kind, final_url, code, path, size, digest.hexdigest(), ctype, **validators)
 
     # --- one row ------------------------------------------------------------------

@@ -145,7 +145,7 @@ def tidy(blocks: list[Block]) -> Cleaned:
                 continue
         out.append(kept[i])
         i += 1
-    counts = Counter(b.text.strip().lower() for b in out if len(b.text.split()) <= 10)
+    counts = Counter(b.text.strip().lower() for b in out if len(b.text.split()) <= 10 and not re.search(r"[.!?]$", b.text.strip()))
     header = {b.text.strip().lower() for b in out[:HEADER_BLOCKS]}
     seen: set[str] = set()
     result: list[Block] = []
