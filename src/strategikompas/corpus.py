@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -100,6 +101,18 @@ def save_manifest(path: Path, docs: list[Document]) -> None:
         base + extra_cols,
         ([getattr(d, c) for c in base] + [d.extra.get(c, "") for c in extra_cols] for d in docs),
     )
+
+
+def update_manifest(path: Path, change: Callable[[list[Document]], list[Document]]) -> list[Document]:
+    """Read the manifest as it is on disk now, ``change`` it and save it, under a lock: a
+    concurrent fetch, add or remove changes the same file in turn and no row is lost."""
+    from .fileio import locked
+
+    with locked(path):
+        docs = load_manifest(path, include_attempts=True) if path.is_file() else []
+        docs = change(docs)
+        save_manifest(path, docs)
+    return docs
 
 
 def newest_document(docs: list[Document]) -> Document:
@@ -199,7 +212,7 @@ def add_document(ws, kommune: str, source: Path, title: str | None = None, perio
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(target, data)
     try:
-        save_manifest(ws.manifest_path, [*docs, document])
+        update_manifest(ws.manifest_path, lambda current: [*current, document])
     except BaseException:
         target.unlink(missing_ok=True)  # a document the manifest does not list is not left behind
         raise
@@ -238,6 +251,6 @@ def remove_document(ws, file: str) -> Document:
     if ws.store_path.is_file():
         with Store(ws.store_path) as store:
             store.forget(doc.doc_id)
-    save_manifest(ws.manifest_path, [d for d in docs if d is not doc])
+    update_manifest(ws.manifest_path, lambda current: [d for d in current if not (d.file == doc.file and d.doc_id == doc.doc_id)])
     target.unlink(missing_ok=True)
     return doc

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from . import __version__
-from .corpus import Document, load_manifest, save_manifest
+from .corpus import Document, load_manifest, update_manifest
 from .errors import InputError
 from .fileio import atomic_open
 from .linksamling import LinkRow
@@ -623,14 +623,18 @@ class Manifest:
         return previous_attempts(self.docs).get(slug)
 
     def record(self, outcome: Outcome) -> None:
+        """Replace the kommune's fetched row in the manifest as it is on disk now (under its
+        lock: another fetch running at the same time keeps its rows too)."""
         document = to_document(outcome, self.previous(outcome.row.slug))
-        for i, doc in enumerate(self.docs):
-            if doc.slug == document.slug and doc.extra.get("url"):
-                self.docs[i] = document
-                break
-        else:
-            self.docs.append(document)
-        save_manifest(self.path, self.docs)
+
+        def change(docs: list[Document]) -> list[Document]:
+            for i, doc in enumerate(docs):
+                if doc.slug == document.slug and doc.extra.get("url"):
+                    docs[i] = document
+                    return docs
+            return [*docs, document]
+
+        self.docs = update_manifest(self.path, change)
 
 
 # --- a whole run ------------------------------------------------------------------

@@ -78,3 +78,24 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]
     writer.writerows(["" if v is None else v for v in row] for row in rows)
     with atomic_open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
         handle.write(buffer.getvalue())
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """An exclusive lock for changing ``path`` (a lock file beside it, ``.name.lock``): two
+    runs that read, change and write the same file take turns, so neither loses the
+    other's change. The lock goes with the process, so a killed run never leaves it held."""
+    import fcntl
+
+    path = Path(path)
+    lock = path.with_name(f".{path.name}.lock")
+    try:
+        handle = lock.open("a")
+    except OSError as exc:
+        raise InputError(f"{lock}: cannot lock ({exc.strerror}).") from exc
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
