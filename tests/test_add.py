@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from scans import make_scan
 from strategikompas.cli import app
 
@@ -186,7 +188,8 @@ def test_title_with_square_brackets_crashed_add_classify_and_compare(runner, cla
 
 def _added_text(runner, ws: Path, tmp_path: Path) -> Path:
     source = tmp_path / "strategi.txt"
-    source.write_text("Digital strategi for Odder Kommune 2025-2028\n\nOdder Kommune vil gøre det let for borgerne at bruge de digitale løsninger.\n", encoding="utf-8")
+    source.write_text("Digital strategi for Odder Kommune 2025-2028\n\nOdder Kommune vil gøre det let for borgerne at bruge de digitale løsninger. "
+                      "Vi samarbejder med nabokommunerne om fælles data.\n", encoding="utf-8")
     assert runner.invoke(app, ["add", "odder", str(source), "-w", str(ws)]).exit_code == 0
     return ws / "corpus" / "odder" / "strategi.txt"
 
@@ -219,3 +222,33 @@ def test_remove_through_a_symlinked_folder_deleted_a_file_outside_the_workspace(
     result = runner.invoke(app, ["remove", "odder/strategi.txt", "-w", str(workspace_dir)])
     assert result.exit_code == 2 and "outside the corpus" in _flat(result.output)
     assert (outside / "strategi.txt").read_text(encoding="utf-8") == "a file of the user's own"
+
+
+def test_add_accepted_an_html_login_page_named_pdf_silently(runner, workspace_dir: Path, tmp_path: Path):
+    """Issue: `add odder login.pdf`, really an HTML login page, was accepted as the kommune's
+    strategy. The mismatch is named and nothing is written; --force adds it all the same."""
+    login = tmp_path / "login.pdf"
+    login.write_text("<html><head><title>Log ind</title></head><body><main><h1>Log ind</h1><p>Log ind med dit MitID for at se "
+                     "dokumentet om kommunens digitale strategi og de mange nye digitale løsninger for borgerne.</p>"
+                     "<p>Har du glemt din adgangskode, kan du kontakte kommunens servicecenter på telefon hver dag.</p></main></body></html>",
+                     encoding="utf-8")
+    before = (workspace_dir / "corpus" / "manifest.csv").read_bytes()
+    result = runner.invoke(app, ["add", "odder", str(login), "-w", str(workspace_dir)])
+    assert result.exit_code == 2
+    assert "the name says a PDF, but the bytes are a web page (HTML)" in _flat(result.output) and "--force" in result.output
+    assert (workspace_dir / "corpus" / "manifest.csv").read_bytes() == before and not (workspace_dir / "corpus" / "odder").exists()
+    forced = runner.invoke(app, ["add", "odder", str(login), "--force", "-w", str(workspace_dir)])
+    assert forced.exit_code == 0, forced.output
+
+
+@pytest.mark.parametrize("content", ["root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n", "abc"])
+def test_add_accepted_etc_passwd_or_a_3_byte_file_as_a_strategy(runner, workspace_dir: Path, tmp_path: Path, content: str):
+    """Issue: add accepted /etc/passwd or a 3-byte file as a strategy. A file without Danish
+    sentences is refused with the reason, and nothing is written."""
+    source = tmp_path / "strategi.txt"
+    source.write_text(content, encoding="utf-8")
+    before = (workspace_dir / "corpus" / "manifest.csv").read_bytes()
+    result = runner.invoke(app, ["add", "odder", str(source), "-w", str(workspace_dir)])
+    assert result.exit_code == 2, result.output
+    assert "strategi.txt" in _flat(result.output)
+    assert (workspace_dir / "corpus" / "manifest.csv").read_bytes() == before

@@ -659,3 +659,33 @@ def test_two_fetch_runs_at_once_lost_manifest_rows(server, workspace_dir):
     on_disk = {p.relative_to(ws.corpus).as_posix() for p in ws.corpus.glob("*/*.pdf")}
     assert {d.file for d in listed.values()} <= on_disk
     assert_seeds_kept(ws)
+
+
+def test_offline_every_link_was_recorded_dead_with_exit_0(workspace_dir, monkeypatch, server):
+    """Issue: offline (no DNS) every link was recorded as 'dead', a permanent verdict, with
+    exit 0. A host name that does not resolve is 'unreachable': exit 1, the earlier copy
+    kept, and the summary says the machine may be offline. (Being offline cannot be made
+    here without a network namespace, so the name lookup is made to fail: socket.getaddrinfo
+    raises for every name but 127.0.0.1, as a resolver without network does.)"""
+    import socket as sockets
+
+    server.expect_request("/p.pdf").respond_with_data(PDF, content_type="application/pdf")
+    ws = workspace_with(workspace_dir, link_row("Odder", server.url_for("/p.pdf").replace("localhost", "127.0.0.1")))
+    out, _ = run(ws)
+    assert out["odder"].status == "downloaded"
+    earlier = fetched_rows(ws)["odder"].file
+    real = sockets.getaddrinfo
+
+    def no_dns(host, *args, **kwargs):
+        if host not in ("127.0.0.1", "localhost"):
+            raise sockets.gaierror(sockets.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(sockets, "getaddrinfo", no_dns)
+    ws = workspace_with(workspace_dir, link_row("Odder", "http://www.odder.dk/strategi.pdf"), link_row("Ishøj", "http://ishoj.dk/s.pdf"))
+    out, report = run(ws, dataclasses.replace(FAST, retries=1))
+    assert out["odder"].status == out["ishoej"].status == "unreachable"
+    assert report.exit_code == 1
+    assert "may be offline" in report.summary_line()
+    kept = fetched_rows(ws)["odder"]
+    assert kept.file == earlier and (ws.corpus / earlier).is_file() and "earlier copy is kept" in kept.extra["error"]

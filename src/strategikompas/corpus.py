@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -159,7 +160,27 @@ def _refuse_bundled(ws) -> None:
         )
 
 
-def add_document(ws, kommune: str, source: Path, title: str | None = None, period: str | None = None) -> Added:
+_SUFFIX_KINDS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".txt": "text", ".md": "text"}
+_KIND_NAMES = {"pdf": "a PDF", "docx": "a Word document", "html": "a web page (HTML)", "text": "text"}
+MIN_SENTENCES = 2  # Danish sentences of five words or more a document must have to be a strategy
+
+
+def _not_a_strategy(source: Path, kind: str, strategy) -> str | None:
+    """Why the file is not plausibly a strategy document, or None: its name says one type
+    and its bytes another (a login page saved as .pdf), or it has no Danish sentences."""
+    said = _SUFFIX_KINDS.get(source.suffix.lower())
+    if said and said != kind:
+        return f"the name says {_KIND_NAMES[said]}, but the bytes are {_KIND_NAMES.get(kind, kind)}"
+    text = "\n".join(s.text for s in strategy.sections)
+    sentences = [p for p in re.split(r"(?<=[.!?:])\s+|\n+", text) if len(re.findall(r"[^\W\d_]{2,}", p)) >= 5]
+    if strategy.language != "da":
+        return f"its text does not look Danish ({strategy.language})"
+    if len(sentences) < MIN_SENTENCES:
+        return f"it has {len(sentences)} Danish sentence{'s' if len(sentences) != 1 else ''} of five words or more"
+    return None
+
+
+def add_document(ws, kommune: str, source: Path, title: str | None = None, period: str | None = None, force: bool = False) -> Added:
     """Copy a document the analyst has (a PDF, Word document, web page or text file) into
     ``corpus/<slug>/`` and list it in the manifest, so that ``compare`` and ``classify``
     see it like a fetched one. The file is read first: one that cannot be read is refused
@@ -180,6 +201,9 @@ def add_document(ws, kommune: str, source: Path, title: str | None = None, perio
     name = resolve_kommuner(ws, [kommune])[0]
     kind = detect(source)
     strategy = extract_path(source, kommune=name)
+    problem = None if force else _not_a_strategy(source, kind, strategy)
+    if problem:
+        raise InputError(f"{source}: not added: {problem}. Check the file, or add it anyway with --force.")
     data = source.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     docs = load_manifest(ws.manifest_path, include_attempts=True) if ws.manifest_path.is_file() else []

@@ -36,8 +36,11 @@ if TYPE_CHECKING:
 
     from .workspace import Workspace
 
-STATUSES = ("downloaded", "not modified", "moved", "archived", "dead", "not a document", "too large", "error")
-FAILED = frozenset({"error"})
+STATUSES = ("downloaded", "not modified", "moved", "archived", "dead", "unreachable", "not a document", "too large", "error")
+# "unreachable": the host's name did not resolve. Offline, every host fails so: that is no
+# verdict on the link (not "dead"), the earlier copy is kept and a re-run tries again.
+FAILED = frozenset({"error", "unreachable"})
+OFFLINE_HINT = "no host name could be looked up: the machine may be offline; the earlier copies are kept, and a re-run finishes the job"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_ARCHIVE_URL = "https://web.archive.org"
 ARCHIVE_ENV = "STRATEGIKOMPAS_ARCHIVE_URL"
@@ -131,6 +134,8 @@ class FetchReport:
         line = f"{len(self.outcomes)} document{'s' if len(self.outcomes) != 1 else ''}: {', '.join(parts) or 'none'}"
         if self.without_url:
             line += f"; {len(self.without_url)} row(s) without a URL skipped (fill them in with 'strategikompas linksamling import')"
+        if counts["unreachable"] and counts["unreachable"] == len(self.outcomes):
+            line += f"; {OFFLINE_HINT}"
         return line
 
 
@@ -337,9 +342,11 @@ class Fetcher:
         current, seen = url, {url}
         for _hop in range(self.settings.max_redirects + 1):
             host = urlsplit(current).hostname or current
-            if host in self._unknown_hosts or host == "invalid" or host.endswith(".invalid"):
-                # RFC 6761: .invalid never resolves; a host not found once is not asked again
+            if host == "invalid" or host.endswith(".invalid"):
+                # RFC 6761: .invalid never resolves, anywhere: a dead link
                 raise _Fail("dead", f"host {host} not found (DNS)", final_url=current)
+            if host in self._unknown_hosts:  # not found once: not asked again in this run
+                raise _Fail("unreachable", f"host {host} not found (DNS): offline, or the host is gone", final_url=current)
             async with self._slot(current):
                 try:
                     response = await self.client.send(self.client.build_request("GET", current, headers=headers), stream=True)
@@ -348,7 +355,7 @@ class Fetcher:
                 except httpx.ConnectError as exc:
                     if _is_dns_failure(exc):
                         self._unknown_hosts.add(host)
-                        raise _Fail("dead", f"host {host} not found (DNS)", final_url=current) from None
+                        raise _Fail("unreachable", f"host {host} not found (DNS): offline, or the host is gone", final_url=current) from None
                     raise _Retry(f"cannot connect to {host}: {exc}") from None
                 except httpx.TransportError as exc:
                     raise _Retry(f"connection to {host} failed: {exc}") from None

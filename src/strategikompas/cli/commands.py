@@ -63,6 +63,7 @@ def add(
     path: Annotated[Path, typer.Argument(help="The document: a PDF, a Word document (.docx), a saved web page or a text file.", metavar="FILE")],
     title: Annotated[str | None, typer.Option(help="Title for the manifest. Default: the document's own title.")] = None,
     period: Annotated[str | None, typer.Option(help="Period, e.g. '2024-2027' or 'Fra 2023'. Default: the period the document names.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Add it even when its name and bytes disagree or it has no Danish sentences.")] = False,
     ws_path: WorkspaceOpt = None,
 ) -> None:
     """Add a document you have (downloaded or received) to the workspace's corpus, so that
@@ -74,7 +75,7 @@ def add(
     from ..corpus import add_document
     from ..names import slugify
 
-    added = add_document(workspace(ws_path), kommune, path, title=title, period=period)
+    added = add_document(workspace(ws_path), kommune, path, title=title, period=period, force=force)
     doc = added.document
     pages = f", {added.pages} pages" if added.pages else ""
     console.print(f"Added to the corpus: {doc.kommune}: {doc.title} ({doc.period_text or 'no period'}), {added.kind}{pages} -> corpus/{doc.file}", highlight=False)
