@@ -150,8 +150,11 @@ def test_killed_fetch_leaves_no_partial_file_and_a_rerun_completes(workspace_dir
             assert time.monotonic() < deadline, "the download never started"
             time.sleep(0.05)
         proc.send_signal(sig)
-        proc.communicate(timeout=20)
+        _, stderr = proc.communicate(timeout=20)
         assert proc.returncode != 0
+        if sig == signal.SIGINT:  # issue: Ctrl-C ended with exit 130 and no word
+            assert proc.returncode == 130
+            assert "kør den samme kommando igen" in stderr.decode("utf-8") and "Traceback" not in stderr.decode("utf-8")
         visible = [p.name for p in folder.iterdir() if not p.name.startswith(".")]
         assert visible == [], "a partial document is visible in the corpus"
         if sig == signal.SIGINT:

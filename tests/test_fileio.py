@@ -35,3 +35,31 @@ def test_atomic_write_keeps_the_mode_of_the_file_it_replaces(tmp_path):
     assert path.read_text(encoding="utf-8") == "ny\n"
     assert _mode(path) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["linksamling.csv"]  # no temporary file left
+
+
+def test_a_held_lock_is_named_and_waited_for(tmp_path):
+    """Another run changing the same file: the second waits, is told why, and goes on when the first is done."""
+    import threading
+    import time
+
+    from strategikompas.fileio import locked
+
+    target = tmp_path / "manifest.csv"
+    said: list[str] = []
+    order: list[str] = []
+    entered = threading.Event()
+
+    def first():
+        with locked(target):
+            entered.set()
+            time.sleep(0.3)
+            order.append("first")
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    entered.wait(5)
+    with locked(target, on_wait=lambda lock: said.append(str(lock))):
+        order.append("second")
+    thread.join()
+    assert order == ["first", "second"]
+    assert said and said[0].endswith(".manifest.csv.lock")

@@ -80,8 +80,14 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]
         handle.write(buffer.getvalue())
 
 
+def _say_waiting(lock: Path) -> None:
+    import sys
+
+    print(f"strategikompas: another run is changing {lock.parent / lock.name[1:-5]}; waiting for it to finish ...", file=sys.stderr)
+
+
 @contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
+def locked(path: Path, on_wait=_say_waiting) -> Iterator[None]:
     """An exclusive lock for changing ``path`` (a lock file beside it, ``.name.lock``): two
     runs that read, change and write the same file take turns, so neither loses the
     other's change. The lock goes with the process, so a killed run never leaves it held."""
@@ -94,7 +100,11 @@ def locked(path: Path) -> Iterator[None]:
     except OSError as exc:
         raise InputError(f"{lock}: cannot lock ({exc.strerror}).") from exc
     with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait(lock)  # held by another run: say so, then wait for it
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:

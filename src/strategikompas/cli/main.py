@@ -12,6 +12,10 @@ from typer.core import TyperGroup
 from ..errors import StrategikompasError
 
 
+INTERRUPTED = ("Afbrudt (Ctrl-C): det, der blev gjort færdigt, er gemt (hele dokumenter og hele filer, intet halvt); "
+               "kør den samme kommando igen for at gøre resten.")
+
+
 class _Group(TyperGroup):
     """Turns the library's typed errors into one line on stderr and an exit status."""
 
@@ -27,6 +31,10 @@ class _Group(TyperGroup):
             where = f"{exc.filename}: " if exc.filename else ""
             typer.echo(f"Error: {where}{(exc.strerror or str(exc)).lower()}.", err=True)
             raise typer.Exit(2 if isinstance(exc, PermissionError) else 1) from None
+        except KeyboardInterrupt:
+            # Every write is atomic and each document is stored whole: say so, and how to go on.
+            typer.echo(INTERRUPTED, err=True)
+            raise typer.Exit(130) from None
 
 
 app = typer.Typer(
