@@ -11,7 +11,6 @@ from typer.core import TyperGroup
 
 from ..errors import StrategikompasError
 
-
 INTERRUPTED = ("Afbrudt (Ctrl-C): det, der blev gjort færdigt, er gemt (hele dokumenter og hele filer, intet halvt); "
                "kør den samme kommando igen for at gøre resten.")
 
