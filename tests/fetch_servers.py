@@ -7,6 +7,22 @@ import socket
 import threading
 
 
+def real_pdf(padding: int = 0) -> bytes:
+    """A real one-page PDF (reportlab), which pdfium opens: fetch checks that a download does.
+    ``padding`` bytes of an uncompressed comment stream make it larger."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pageCompression=0)
+    pdf.drawString(72, 720, "Digitaliseringsstrategi for Odder Kommune 2024-2027")
+    if padding:
+        pdf.setTitle("x" * padding)
+    pdf.save()
+    return buffer.getvalue()
+
+
 def pdf_head(body: bytes) -> bytes:
     return f"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
 

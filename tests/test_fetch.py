@@ -14,7 +14,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from fetch_servers import RawServer, pdf_head
+from fetch_servers import RawServer, pdf_head, real_pdf
 from strategikompas import linksamling
 from strategikompas.corpus import load_manifest
 from strategikompas.errors import InputError
@@ -22,7 +22,7 @@ from strategikompas.fetch import Settings, best_document_link, fetch, safe_stem
 from strategikompas.linksamling import row_from_table
 from strategikompas.workspace import open_workspace
 
-PDF = b"%PDF-1.4\n" + b"1 0 obj << >> endobj\n" * 200 + b"%%EOF\n"
+PDF = real_pdf(padding=5000)  # a real PDF of about 6 kB (the trickling server needs more than 2,100 bytes)
 FAST = Settings(delay=0, timeout=5.0, connect_timeout=5.0, retries=2, backoff=0.01, backoff_max=0.05, retry_after_max=1.0)
 SEED_FILES = {"hjoerring", "horsens", "norddjurs", "herning"}
 
@@ -634,7 +634,7 @@ def test_two_fetch_runs_at_once_lost_manifest_rows(server, workspace_dir):
 
     def slowly(request: Request) -> Response:
         clock.sleep(0.2)
-        return Response(PDF + request.path.encode() + b"\n%%EOF\n", content_type="application/pdf")
+        return Response(real_pdf(padding=len(request.path)), content_type="application/pdf")
 
     names = ["Odder", "Ishøj", "Aarhus", "Vejle"]
     for n in range(4):

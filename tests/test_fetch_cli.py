@@ -17,14 +17,14 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from fetch_servers import RawServer, pdf_head
+from fetch_servers import RawServer, pdf_head, real_pdf
 from strategikompas import linksamling
 from strategikompas.corpus import load_manifest
 from strategikompas.linksamling import row_from_table
 
 from conftest import ROOT
 
-PDF = b"%PDF-1.4\n" + b"0123456789abcdef" * 16384 + b"\n%%EOF\n"  # 256 kB
+PDF = real_pdf(padding=256 * 1024)  # about 256 kB
 FAST = ["--retries", "0", "--delay", "0", "--timeout", "2"]
 
 

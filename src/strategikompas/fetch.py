@@ -162,6 +162,23 @@ def incomplete(kind: str, size: int, tail: bytes, length: str) -> str:
     return ""
 
 
+def unreadable_pdf(path: Path) -> str:
+    """Why pdfium cannot open the PDF and reach its last page, or ""."""
+    import pypdfium2
+
+    try:
+        pdf = pypdfium2.PdfDocument(str(path))
+        try:
+            if len(pdf) == 0:
+                return "the PDF has no pages"
+            pdf[len(pdf) - 1].close()
+        finally:
+            pdf.close()
+    except pypdfium2.PdfiumError as exc:
+        return f"pdfium cannot open the PDF ({exc})"
+    return ""
+
+
 class _Retry(Exception):
     """A transient failure: try again after ``wait`` seconds (None: exponential backoff)."""
 
@@ -439,6 +456,9 @@ class Fetcher:
                     break
             # before the file is kept: a body cut short is retried, and never stored as good
             problem = incomplete(kind, size, tail, length if not response.headers.get("content-encoding") else "")
+            if not problem and kind == "pdf":
+                handle.flush()
+                problem = unreadable_pdf(handle.temporary)
             if problem:
                 raise _Retry(f"incomplete download: {problem}", http_status=code)
         return _Saved(kind, final_url, code, path, size, digest.hexdigest(), ctype, **validators)

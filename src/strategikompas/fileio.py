@@ -33,7 +33,8 @@ def _mode_for(path: Path) -> int:
 
 @contextlib.contextmanager
 def atomic_open(path: Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None) -> Iterator[IO]:
-    """Open a temporary sibling of ``path``; on success rename it over ``path``.
+    """Open a temporary sibling of ``path``; on success rename it over ``path``. The handle's
+    ``temporary`` is the sibling's path (to check what was written before it counts).
 
     Raises InputError naming the path when its folder is missing or not writable."""
     path = Path(path)
@@ -50,6 +51,7 @@ def atomic_open(path: Path, mode: str = "w", encoding: str | None = "utf-8", new
         # replaced file's), so others who share the folder can still read it.
         os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else newline) as handle:
+            handle.temporary = Path(tmp)  # type: ignore[union-attr]  # what is written so far, to check before it counts
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
