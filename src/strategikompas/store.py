@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .fileio import locked
 
 # 2: the extracted strategy (facts and structure) and each sentence's lemmas are stored, so
 # compare needs neither extraction nor spaCy. A store of another version is started over:
@@ -110,7 +111,7 @@ class Store:
         ``strategy`` is the extracted Strategy as ``to_json_dict()`` gives it."""
         rows = list(rows)
         s = strategy or {}
-        with self.db:
+        with locked(self.path), self.db:  # another run writing the same store waits its turn, and is told so
             self.db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
             self.db.execute(
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -128,7 +129,7 @@ class Store:
 
     def forget(self, doc_id: str) -> bool:
         """Drop a document's results (its sentences go with it); whether there were any."""
-        with self.db:
+        with locked(self.path), self.db:
             return self.db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
 
     def document(self, doc_id: str) -> dict | None:
