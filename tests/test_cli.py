@@ -291,3 +291,25 @@ def test_wrote_message_broke_a_long_path_over_lines(runner, workspace_dir, tmp_p
     assert result.exit_code == 0, result.output
     assert len(str(target)) > 80
     assert f"Wrote {target}" in result.output.splitlines()
+
+
+def test_version_option(runner):
+    from strategikompas import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"strategikompas {__version__}"
+
+
+def test_sort_and_status_were_refused_for_their_case(runner, workspace_dir):
+    """Issue: `compare --all --sort Data` and `list --status Udløbet` were refused for their case."""
+    for args in (["compare", "--all", "--sort", "Data"], ["compare", "--all", "--sort", "Datasikkerhed"], ["list", "--status", "Udløbet"]):
+        result = runner.invoke(app, [*args, "-w", str(workspace_dir)])
+        assert result.exit_code == 0, (args, result.output)
+
+
+def test_no_document_hint_suggested_fetch_for_a_kommune_without_url(runner, workspace_dir):
+    """Issue: `compare aarhus horsens` suggested `strategikompas fetch Aarhus`, which has no URL."""
+    result = runner.invoke(app, ["compare", "aarhus", "horsens", "-w", str(workspace_dir)])
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "strategikompas fetch Aarhus" not in said and "linksamling import" in said and "strategikompas add Aarhus FILE" in said

@@ -353,7 +353,7 @@ def run(
     if names or not paths:
         manifest = load_manifest(ws.manifest_path)
         if names:
-            docs = [newest_document(documents_for(manifest, k)) for k in resolve_kommuner(ws, names)]
+            docs = [newest_document(documents_for(manifest, k, ws)) for k in resolve_kommuner(ws, names)]
         else:
             docs = manifest
     report = classify_documents(ws, docs, book, on_document, force=force, announce=announce, on_plan=on_plan)

@@ -55,7 +55,7 @@ def compare(
     if len(set(kommuner)) < len(kommuner):
         raise InputError(f"The same kommune is named twice: {', '.join(requested)}")
     manifest = corpus.load_manifest(ws.manifest_path)
-    docs = [corpus.newest_document(corpus.documents_for(manifest, k)) for k in kommuner]
+    docs = [corpus.newest_document(corpus.documents_for(manifest, k, ws)) for k in kommuner]
     report = classify_documents(ws, docs, book, on_document, on_plan=on_plan)
     if report.failed:
         raise RunError("; ".join(report.failed.values()))

@@ -129,14 +129,27 @@ def newest_documents(docs: list[Document]) -> list[Document]:
     return [newest_document(ds) for ds in by_kommune.values()]
 
 
-def documents_for(docs: list[Document], kommune: str) -> list[Document]:
-    """The documents of one kommune (as written in the link collection)."""
+def documents_for(docs: list[Document], kommune: str, ws=None) -> list[Document]:
+    """The documents of one kommune (as written in the link collection). Without any, the
+    error says what would bring one: fetch only when the link collection has its URL."""
     found = [d for d in docs if d.kommune == kommune]
     if not found:
-        raise NoDocumentError(
-            f"Kommune '{kommune}' has no document in the corpus; run 'strategikompas fetch {kommune}', or add a file you have with 'strategikompas add {kommune} FILE'."
-        )
+        add = f"add a file you have with 'strategikompas add {kommune} FILE'"
+        if ws is None or _has_url(ws, kommune):
+            hint = f"run 'strategikompas fetch {kommune}', or {add}"
+        else:
+            hint = f"KL's link collection has no URL for it (fill the URLs in with 'strategikompas linksamling import KL.pdf'), or {add}"
+        raise NoDocumentError(f"Kommune '{kommune}' has no document in the corpus; {hint}.")
     return found
+
+
+def _has_url(ws, kommune: str) -> bool:
+    from .linksamling import load
+
+    try:
+        return any(r.kommune == kommune and r.url for r in load(ws.linksamling_path))
+    except Exception:  # the hint only: a broken collection is reported where it is used
+        return True
 
 
 @dataclass

@@ -51,6 +51,8 @@ def link_table(
     dialect: str = "excel-dk",
 ) -> LinkTable:
     today = today or dt.date.today()
+    form = form.strip().lower() if form is not None else None
+    status = status.strip().lower() if status is not None else None
     if form is not None and form not in linksamling.FORM_TYPES:
         raise InputError(f"Unknown form '{form}'; use one of {', '.join(linksamling.FORM_TYPES)}.")
     if status is not None and status not in linksamling.STATUSES:

@@ -70,8 +70,12 @@ def compare(
         raise InputError("compare --all takes no kommuner; give either kommuner or --all.")
     if sort is not None and not all_:
         raise InputError("--sort works with --all: strategikompas compare --all --sort data")
-    if sort is not None and sort not in book.ids:
-        raise InputError(f"Unknown focus area '{sort}'; use one of {', '.join(book.ids)}.")
+    if sort is not None:
+        wanted = sort.strip().lower()
+        match = next((lid for lid in book.ids if wanted in (lid, book.name(lid).lower())), None)
+        if match is None:
+            raise InputError(f"Unknown focus area '{sort}'; use one of {', '.join(book.ids)} (or its name).")
+        sort = match
     if all_:
         with reading_progress(console) as (plan, step):
             result = cmp.compare_all(ws, book, on_document=step, on_plan=plan)

@@ -47,6 +47,24 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"strategikompas {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """Compare Danish municipalities' digitalisation strategies (kommunernes digitaliseringsstrategier).
+
+    Example: strategikompas compare hjoerring horsens
+    """
+
 WorkspaceOpt = Annotated[
     Path | None,
     typer.Option(

@@ -36,5 +36,5 @@ def extract_target(ws, target: str, kommune: str | None = None) -> Strategy:
     from ..corpus import documents_for, load_manifest, newest_document
 
     name = resolve_kommuner(ws, [target])[0]
-    doc = newest_document(documents_for(load_manifest(ws.manifest_path), name))
+    doc = newest_document(documents_for(load_manifest(ws.manifest_path), name, ws))
     return extract_cached(doc.path(ws.corpus), cache, kommune=doc.kommune)
