@@ -98,3 +98,26 @@ def classified_workspace(workspace_dir: Path, trained_models: Path) -> Path:
 
     shutil.copytree(trained_models, open_workspace(workspace_dir).models_dir)
     return workspace_dir
+
+
+def small_annotations(tmp_path: Path, per_source: int = 25) -> Path:
+    """Three documents' first sentences of the annotated set (no written set): a quick set
+    for the tests that train or cross-validate."""
+    import json
+
+    from strategikompas.workspace import bundled_root
+
+    source = bundled_root() / "data" / "annotations"
+    folder = tmp_path / "annotations"
+    folder.mkdir()
+    keep, counts = [], {}
+    for line in (source / "sentences.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row["source"] in ("hjoerring", "norddjurs", "faellesoffentlig-2026") and counts.get(row["source"], 0) < per_source:
+            counts[row["source"]] = counts.get(row["source"], 0) + 1
+            keep.append(row["id"])
+            with (folder / "sentences.jsonl").open("a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+    gold = {json.loads(x)["id"]: x for x in (source / "gold.jsonl").read_text(encoding="utf-8").splitlines()}
+    (folder / "gold.jsonl").write_text("".join(gold[i] + "\n" for i in keep), encoding="utf-8")
+    return folder

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -18,6 +17,8 @@ from strategikompas.classify import RECORD_KEYS
 from strategikompas.cli import app
 from strategikompas.store import SentenceRow, Store
 from strategikompas.workspace import open_workspace
+
+from conftest import small_annotations
 
 LABELS = list(codebook.LABEL_IDS)
 
@@ -194,14 +195,15 @@ def test_gold_labels_cover_every_annotated_sentence():
     assert 0 < sum(not g for g in gold) < len(gold) // 2  # some sentences carry no label
 
 
-def test_model_is_retrained_when_the_annotations_change(tmp_path: Path, trained_models: Path):
+def test_model_is_retrained_when_the_annotations_change(tmp_path: Path):
     from strategikompas.classifier import load_or_train, model_id
     from strategikompas.workspace import bundled_root
 
-    annotations = shutil.copytree(bundled_root() / "data" / "annotations", tmp_path / "annotations")
+    annotations = small_annotations(tmp_path)  # a small set: training it takes a second
     book = codebook.load(bundled_root() / "data" / "fokusomraader.toml")
-    models = shutil.copytree(trained_models, tmp_path / "models")
+    models = tmp_path / "models"
     said: list[str] = []
+    load_or_train(annotations, book, models)
     first = load_or_train(annotations, book, models, said.append)
     assert said == []  # the saved model is current: used, not retrained
     gold = annotations / "gold.jsonl"
@@ -215,17 +217,17 @@ def test_model_is_retrained_when_the_annotations_change(tmp_path: Path, trained_
     assert [p.name for p in models.iterdir()] == [second.path.name]  # the stale model is gone
 
 
-def test_damaged_model_file_is_rebuilt_not_used(tmp_path: Path, trained_models: Path):
+def test_damaged_model_file_is_rebuilt_not_used(tmp_path: Path):
     from strategikompas.classifier import load_or_train
     from strategikompas.workspace import bundled_root
 
-    root = bundled_root()
-    book = codebook.load(root / "data" / "fokusomraader.toml")
-    models = shutil.copytree(trained_models, tmp_path / "models")
-    saved = next(models.iterdir())
+    annotations = small_annotations(tmp_path)
+    book = codebook.load(bundled_root() / "data" / "fokusomraader.toml")
+    models = tmp_path / "models"
+    saved = load_or_train(annotations, book, models).path
     saved.write_bytes(saved.read_bytes()[:100])
     said: list[str] = []
-    trained = load_or_train(root / "data" / "annotations", book, models, said.append)
+    trained = load_or_train(annotations, book, models, said.append)
     assert len(said) == 1 and "not usable" in said[0] and str(saved) in said[0]
     assert trained.path.stat().st_size > 1000
 
@@ -381,14 +383,15 @@ def test_a_planted_model_file_runs_no_code(tmp_path: Path):
             return (Path.touch, (marker,))
 
     root = bundled_root()
+    annotations = small_annotations(tmp_path)  # a small set: training it takes a second
     book = codebook.load(root / "data" / "fokusomraader.toml")
     models = tmp_path / "models"
     models.mkdir()
-    mid = model_id(root / "data" / "annotations", book)
+    mid = model_id(annotations, book)
     for name in (f"{MODEL_PREFIX}{mid}{MODEL_SUFFIX}", f"{MODEL_PREFIX}{mid}.pkl"):
         (models / name).write_bytes(pickle.dumps({"id": mid, "model": Planted()}))
     said: list[str] = []
-    trained = load_or_train(root / "data" / "annotations", book, models, said.append)
+    trained = load_or_train(annotations, book, models, said.append)
     assert not marker.exists()
     assert said and "not usable" in said[0]
     assert trained.path.suffix == MODEL_SUFFIX and not list(models.glob("*.pkl"))

@@ -17,6 +17,8 @@ from strategikompas.errors import DataFileError
 from strategikompas.evaluate import COLUMNS, evaluate, scores
 from strategikompas.workspace import bundled_root
 
+from conftest import small_annotations
+
 ANNOTATIONS = bundled_root() / "data" / "annotations"
 
 
@@ -83,21 +85,8 @@ def test_annotation_file_with_unknown_label_names_file_and_line(tmp_path: Path):
         load_labels(bad)
 
 
-def _small_annotations(tmp_path: Path, per_source: int = 25) -> Path:
-    """Three documents' first sentences: a quick set for the cross-validation tests."""
-    folder = tmp_path / "annotations"
-    folder.mkdir()
-    keep, counts = [], {}
-    for line in (ANNOTATIONS / "sentences.jsonl").read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        if row["source"] in ("hjoerring", "norddjurs", "faellesoffentlig-2026") and counts.get(row["source"], 0) < per_source:
-            counts[row["source"]] = counts.get(row["source"], 0) + 1
-            keep.append(row["id"])
-            with (folder / "sentences.jsonl").open("a", encoding="utf-8") as handle:
-                handle.write(line + "\n")
-    gold = {json.loads(x)["id"]: x for x in (ANNOTATIONS / "gold.jsonl").read_text(encoding="utf-8").splitlines()}
-    (folder / "gold.jsonl").write_text("".join(gold[i] + "\n" for i in keep), encoding="utf-8")
-    return folder
+def _small_annotations(tmp_path: Path) -> Path:
+    return small_annotations(tmp_path)
 
 
 def test_held_out_document_labels_never_reach_its_predictions(tmp_path: Path):
