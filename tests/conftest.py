@@ -121,3 +121,25 @@ def small_annotations(tmp_path: Path, per_source: int = 25) -> Path:
     gold = {json.loads(x)["id"]: x for x in (source / "gold.jsonl").read_text(encoding="utf-8").splitlines()}
     (folder / "gold.jsonl").write_text("".join(gold[i] + "\n" for i in keep), encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="session")
+def _compared_once(tmp_path_factory: pytest.TempPathFactory, trained_models: Path) -> Path:
+    """A workspace with every bundled document classified, made once per session."""
+    from strategikompas import codebook
+    from strategikompas.compare import compare_all
+    from strategikompas.workspace import init_workspace, open_workspace
+
+    root = tmp_path_factory.mktemp("compared") / "ws"
+    ws = init_workspace(root)
+    shutil.copytree(trained_models, open_workspace(root).models_dir)
+    compare_all(ws, codebook.load(ws.codebook_path))
+    return root
+
+
+@pytest.fixture
+def compared_workspace(_compared_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of a workspace whose bundled documents are all classified already
+    (for the tests of what compare, export, report and the notebook show)."""
+    monkeypatch.delenv("STRATEGIKOMPAS_WORKSPACE", raising=False)
+    return copy_tree(_compared_once, tmp_path / "ws")

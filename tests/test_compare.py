@@ -63,7 +63,11 @@ def test_compare_shows_facts_evidence_terms_similarity(runner, workspace_dir, tm
 
     book = load_workbook(out)
     assert {"andele", "dokumenter", "belaeg", "saerlige_ord", "lighed"} <= set(book.sheetnames)
-    assert book["andele"]["D2"].number_format == "0.0%"
+    header = [c.value for c in book["andele"][1]]
+    assert header == ["kommune", "periode", "fokusomraade", "navn", "andel", "antal", "saetninger"]
+    assert book["andele"].cell(row=2, column=5).number_format == "0.0%"
+    for row in book["andele"].iter_rows(min_row=2, values_only=True):  # every share has its count and base
+        assert row[5] == round(row[4] * row[6])
 
 
 def test_compare_csv_default_is_danish_excel(runner, workspace_dir, tmp_path):
@@ -88,7 +92,7 @@ def test_compare_all_matrix_sorted(runner, workspace_dir, tmp_path):
 
 def test_compare_unknown_dialect_exit_2(runner, workspace_dir, tmp_path):
     result = run(runner, "compare", "hjoerring", "horsens", "--csv", str(tmp_path / "x.csv"), "--dialect", "tsv", ws=workspace_dir)
-    assert result.exit_code == 2 and "Unknown CSV dialect" in result.output
+    assert result.exit_code == 2 and "Ukendt CSV-dialekt" in result.output
     assert not (tmp_path / "x.csv").exists()
 
 
@@ -106,9 +110,9 @@ def test_compare_on_classified_documents_imports_no_spacy_or_sklearn(workspace_d
 
 def test_compare_all_bad_options_are_one_line_exit_2(runner, workspace_dir):
     for args, message in (
-        (["compare", "--all", "--sort", "xyz"], "Unknown focus area 'xyz'"),
-        (["compare", "--all", "hjoerring"], "takes no kommuner"),
-        (["compare", "hjoerring", "horsens", "--sort", "data"], "--sort works with --all"),
+        (["compare", "--all", "--sort", "xyz"], "Ukendt fokusområde 'xyz'"),
+        (["compare", "--all", "hjoerring"], "tager ingen kommuner"),
+        (["compare", "hjoerring", "horsens", "--sort", "data"], "--sort virker med --all"),
     ):
         result = run(runner, *args, ws=workspace_dir)
         assert result.exit_code == 2, result.output
@@ -134,9 +138,9 @@ def test_shares_per_section_kind_and_their_export_table():
     result = Comparison([("borger", "Borgeren i centrum"), ("data", "Data")], [col])
     detail = Detail([], {"borger": [None], "data": [None]}, [[]], [[1.0]], [], [kinds])
     table = next(t for t in tables(result, detail) if t.name == "andele_afsnit")
-    assert table.columns == ["kommune", "afsnitstype", "fokusomraade", "navn", "andel", "saetninger"]
-    assert table.rows[0] == ["Testby", "themes", "borger", "Borgeren i centrum", 1.0, 1]  # vision/principles/themes first
-    assert ["Testby", "other", "data", "Data", 0.0, 2] in table.rows
+    assert table.columns == ["kommune", "periode", "afsnitstype", "fokusomraade", "navn", "andel", "antal", "saetninger"]
+    assert table.rows[0] == ["Testby", "2020-2024", "temaer", "borger", "Borgeren i centrum", 1.0, 1, 1]  # vision/principles/themes first
+    assert ["Testby", "2020-2024", "øvrige", "data", "Data", 0.0, 0, 2] in table.rows
 
 
 def test_distinctive_words_leave_out_the_kommuners_own_names():
@@ -158,14 +162,42 @@ def test_compare_all_bug_cut_headers_sam_was_two_focus_areas(runner, workspace_d
     assert "…" not in narrow.stdout
     table = narrow.stdout[narrow.stdout.index("Fokusområder: andel") :]
     assert all(len(line) <= 80 for line in table.splitlines()), table
-    legend = " ".join(narrow.stdout.splitlines()[-2:]).split()
-    assert legend == [f"{n}={lid}" for n, lid in enumerate(ids, 1)]
+    lines = narrow.stdout.splitlines()
+    legend = " ".join(lines[lines.index(next(line for line in lines if line.startswith("1=borger"))):-1]).split()
+    assert legend == [*(f"{n}={lid}" for n, lid in enumerate(ids, 1)), "Sætn.=sætninger"]
 
     monkeypatch.setattr(cli_compare.console, "width", 200)
     wide = run(runner, "compare", "--all", ws=workspace_dir)
     header = next(line for line in wide.stdout.splitlines() if "Kommune" in line)
-    assert header.split("┃")[2:-1] and [c.strip() for c in header.split("┃")[2:-1]] == ids
+    assert header.split()[2:] == ids
     assert "1=borger" not in wide.stdout
+
+
+def test_compare_all_bug_numbered_even_at_120_columns(runner, workspace_dir, monkeypatch):
+    """Bug: at 120 columns the matrix was still numbered; the ids now go over two
+    header lines where one does not fit, and every row shows its number of sentences."""
+    from strategikompas.cli import compare as cli_compare
+
+    monkeypatch.setattr(cli_compare.console, "width", 120)
+    result = run(runner, "compare", "--all", ws=workspace_dir)
+    assert result.exit_code == 0, result.stdout
+    table = result.stdout[result.stdout.index("Fokusområder: andel") :]
+    assert "1=borger" not in table and all(len(line) <= 120 for line in table.splitlines()), table
+    lines = table.splitlines()
+    head = " ".join(lines[1:3])
+    for word in ("Kommune", "Sætninger", "borger", "sammen-", "haeng", "samar-", "bejde", "data"):
+        assert word in head.split(), head
+    hjoerring = next(line for line in lines if line.startswith("Hjørring"))
+    assert hjoerring.split()[1].isdigit() and "%" in hjoerring
+
+
+def test_two_line_headers_break_between_syllables():
+    from strategikompas.cli.compare import two_lines
+
+    assert two_lines("data") == "data"
+    assert two_lines("sammenhaeng") == "sammen-\nhaeng"
+    assert two_lines("organisering") == "organi-\nsering"
+    assert all(len(part) <= 9 for w in ("effektivisering", "kompetencer", "samarbejde") for part in two_lines(w).split("\n"))
 
 
 def test_list_item_evidence_was_quoted_without_the_words_it_continues(runner, workspace_dir, tmp_path):

@@ -65,9 +65,27 @@ def test_xlsx_sheets_frozen_numbers_and_injection(tmp_path):
     assert [c.value for c in sheet[1]] == ["kommune", "saetning", "andel", "antal"]
     assert sheet["C2"].value == 0.125 and sheet["C2"].number_format == "0.0%"
     assert isinstance(sheet["D3"].value, int)
-    texts = [sheet.cell(row=r, column=2).value for r in range(2, 2 + len(NASTY))]
-    assert all(not t.startswith(("=", "+", "-", "@", "\t", "\r")) for t in texts)
-    assert sheet["B2"].data_type == "s"
+    # A formula-like text is stored as text with Excel's quote prefix: the analyst sees
+    # the text as written, with no "'" in front, and Excel never evaluates it.
+    cells = [sheet.cell(row=r, column=2) for r in range(2, 2 + len(NASTY))]
+    assert [c.value for c in cells] == NASTY
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells[:-1])
+    assert NASTY[-1] == "almindelig" and not cells[-1].quotePrefix  # ordinary text is left alone
+
+
+def test_xlsx_widths_filter_and_wrap(tmp_path):
+    from openpyxl import load_workbook
+
+    long = "Vi vil bruge data til at planlægge bedre, og vi deler data på tværs af forvaltningerne, når borgerne har givet samtykke til det. " * 2
+    table = Table("saetninger", ["kommune", "saetning", "andel"], [["Hjørring", long, 0.5], ["Ærø", "Kort.", 0.25]], {"andel"}, {"saetning"})
+    path = tmp_path / "w.xlsx"
+    write_tables(path, [table])
+    sheet = load_workbook(path)["saetninger"]
+    assert sheet.auto_filter.ref == "A1:C3"
+    widths = {k: sheet.column_dimensions[k].width for k in "ABC"}
+    assert 8 <= widths["A"] <= 12  # "Hjørring" and the header, not the default
+    assert widths["B"] > 60 and sheet["B2"].alignment.wrap_text  # a sentence column: wide and wrapped
+    assert not sheet["A2"].alignment.wrap_text
 
 
 def test_json_round_trip(tmp_path):
@@ -78,7 +96,7 @@ def test_json_round_trip(tmp_path):
 
 
 def test_missing_folder_is_input_error_and_no_file(tmp_path):
-    with pytest.raises(InputError, match="does not exist"):
+    with pytest.raises(InputError, match="findes ikke"):
         write_table(tmp_path / "nope" / "a.csv", ["a"], [[1]])
     assert not (tmp_path / "nope").exists()
 
@@ -110,8 +128,8 @@ def test_export_command_csv_per_table(runner, workspace_dir, tmp_path):
     assert (tmp_path / "alt_andele.csv").exists()
     # Bug: the message said "Wrote .../alt.csv", a file that is not there; it names the files written.
     assert str(tmp_path / "alt.csv") not in result.output
-    named = result.output.split("files: ", 1)[1].split(" (")[0].split(", ")
-    assert sorted(named) == sorted(str(p) for p in tmp_path.glob("alt_*.csv")) and len(named) == 9
+    named = result.output.split("filer: ", 1)[1].split(" (")[0].split(", ")
+    assert sorted(named) == sorted(str(p) for p in tmp_path.glob("alt_*.csv")) and len(named) == 10
 
 
 def test_list_xlsx_and_json(runner, workspace_dir, tmp_path):
@@ -130,7 +148,7 @@ def test_list_export_missing_folder_exit_2_no_file(runner, workspace_dir, tmp_pa
     from strategikompas.cli import app
 
     result = runner.invoke(app, ["list", "--xlsx", str(tmp_path / "nope" / "l.xlsx"), "--workspace", str(workspace_dir)])
-    assert result.exit_code == 2 and "does not exist" in result.output
+    assert result.exit_code == 2 and "findes ikke" in result.output
     assert len(result.output.strip().splitlines()) == 1
 
 
@@ -148,15 +166,16 @@ def test_formula_injection_from_a_strategy_sentence_is_neutralised_in_compare_ex
     result = runner.invoke(app, ["compare", "hjoerring", "horsens", "--xlsx", str(x), "--workspace", str(workspace_dir)])
     assert result.exit_code == 0, result.output
     sheet = load_workbook(x)["belaeg"]
-    sentences = [sheet.cell(row=r, column=3).value for r in range(2, sheet.max_row + 1)]
-    assert any("HYPERLINK" in s for s in sentences), sentences
-    assert all(not s.startswith(("=", "+", "-", "@", "\t", "\r")) for s in sentences)
+    column = [c.value for c in sheet[1]].index("saetning") + 1
+    cells = [sheet.cell(row=r, column=column) for r in range(2, sheet.max_row + 1)]
+    assert any("HYPERLINK" in c.value for c in cells), [c.value for c in cells]
+    assert all(c.data_type == "s" and (c.quotePrefix or not c.value.startswith(("=", "+", "-", "@"))) for c in cells)
     score = [c.value for c in sheet[1]].index("score") + 1
     assert all(isinstance(sheet.cell(row=r, column=score).value, (int, float)) for r in range(2, sheet.max_row + 1))
     assert runner.invoke(app, ["export", str(c), "--workspace", str(workspace_dir)]).exit_code == 0
     rows = list(csv.reader((tmp_path / "c_belaeg.csv").open(encoding="utf-8-sig", newline=""), delimiter=";"))[1:]
-    assert any("HYPERLINK" in r[2] for r in rows)
-    assert all(not r[2].startswith(("=", "+", "-", "@")) for r in rows)
+    assert any("HYPERLINK" in r[3] for r in rows)
+    assert all(not r[3].startswith(("=", "+", "-", "@")) for r in rows)
 
 
 def test_export_without_a_suffix_bug_classified_everything_before_refusing(runner, workspace_dir, tmp_path):
@@ -165,7 +184,7 @@ def test_export_without_a_suffix_bug_classified_everything_before_refusing(runne
     """Bug: 'export kortlaegning' (no .xlsx) classified every document, then said
     "Unknown export format ''"."""
     result = runner.invoke(app, ["export", str(tmp_path / "kortlaegning"), "--workspace", str(workspace_dir)])
-    assert result.exit_code == 2 and "end the file name with .csv, .xlsx, .json" in result.output
-    assert "Reading" not in result.output
+    assert result.exit_code == 2 and "lad filnavnet ende på .csv, .xlsx, .json" in result.output
+    assert "Læser" not in result.output
     assert not (workspace_dir / "results" / "strategikompas.sqlite").exists()
     assert not (tmp_path / "kortlaegning").exists()

@@ -6,10 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import codebook as cb
-from . import corpus, linksamling, names
+from . import corpus, linksamling, versions
 from .classify import classify_documents, fingerprint
 from .errors import InputError, RunError
 from .store import Store
+from .versions import resolve_kommuner  # noqa: F401  (kept for the modules that import it from here)
 from .workspace import Workspace
 
 
@@ -22,24 +23,49 @@ class Column:
     doc_id: str
     shares: dict[str, float]
     n_sentences: int
+    label: str = ""  # what the column is called: the kommune, or "Horsens 2011-2015" beside its other versions
+    key: str = ""  # ASCII id of the column in exports: the slug, or "horsens@2011-2015"
+
+    def __post_init__(self) -> None:
+        self.label = self.label or self.kommune
+        self.key = self.key or self.slug
+
+    def count(self, label_id: str) -> int:
+        """The number of sentences behind a share (share x base, as stored)."""
+        return round(self.shares[label_id] * self.n_sentences)
 
 
 @dataclass
 class Comparison:
     labels: list[tuple[str, str]]  # (id, Danish name)
     columns: list[Column]
+    over_time: bool = False  # the columns are versions of one kommune, oldest first
 
     def rows(self) -> list[list[object]]:
         """One row per focus area: id, name, then each kommune's share."""
         return [[lid, name, *(c.shares[lid] for c in self.columns)] for lid, name in self.labels]
 
+    @property
+    def versions(self) -> bool:
+        """Some kommune appears in more than one column (its versions side by side)."""
+        kommuner = [c.kommune for c in self.columns]
+        return len(set(kommuner)) < len(kommuner)
 
-def resolve_kommuner(ws: Workspace, requested: list[str]) -> list[str]:
-    """Resolve names against the link collection, the corpus and Denmark's 98 kommuner."""
-    known = [r.kommune for r in linksamling.load(ws.linksamling_path)]
-    known += [d.kommune for d in corpus.load_manifest(ws.manifest_path) if d.kommune not in known]
-    known += [k for k in names.KOMMUNER if k not in known]
-    return [names.resolve(name, known) for name in requested]
+
+def label_columns(columns: list[Column]) -> None:
+    """Name each column: the kommune alone, or with its period where the kommune has
+    several columns (then the export key is ``slug@period``, or the file when periods tie)."""
+    seen: dict[str, int] = {}
+    for c in columns:
+        seen[c.kommune] = seen.get(c.kommune, 0) + 1
+    for c in columns:
+        if seen[c.kommune] > 1:
+            c.label = f"{c.kommune} {c.period or c.doc_id}"
+            c.key = f"{c.slug}@{c.period or c.doc_id}"
+    keys = [c.key for c in columns]
+    for c in columns:
+        if keys.count(c.key) > 1:
+            c.label, c.key = f"{c.kommune} ({c.doc_id})", c.doc_id
 
 
 def compare(
@@ -48,14 +74,25 @@ def compare(
     book: cb.Codebook,
     on_document: Callable[[corpus.Document], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
+    over_time: bool = False,
 ) -> Comparison:
-    if len(requested) < 2:
-        raise InputError("compare needs at least two kommuner, for example: strategikompas compare hjoerring horsens")
-    kommuner = resolve_kommuner(ws, requested)
-    if len(set(kommuner)) < len(kommuner):
-        raise InputError(f"The same kommune is named twice: {', '.join(requested)}")
-    manifest = corpus.load_manifest(ws.manifest_path)
-    docs = [corpus.newest_document(corpus.documents_for(manifest, k, ws)) for k in kommuner]
+    """Shares per focus area for the documents named: kommuner (their newest document),
+    ``kommune@version`` or files of the corpus; with ``over_time`` every version of one kommune."""
+    if over_time:
+        if len(requested) != 1:
+            raise InputError("--over-time tager én kommune: strategikompas compare horsens --over-time")
+        selected = versions.over_time(ws, requested[0])
+    else:
+        if len(requested) < 2:
+            raise InputError("compare skal have mindst to kommuner eller versioner, fx: strategikompas compare hjoerring horsens "
+                             "(eller horsens@2011-2015 horsens@2021-2025, eller horsens --over-time)")
+        selected = versions.select(ws, requested)
+    docs = [s.document for s in selected]
+    for i, doc in enumerate(docs):
+        if doc in docs[:i]:
+            first = selected[docs.index(doc)].requested
+            raise InputError(f"Det samme dokument er nævnt to gange ({first} og {selected[i].requested}: {doc.file}). "
+                             f"Sammenlign versioner med kommune@periode, fx {doc.slug}@{doc.period_text or 'ÅÅÅÅ'}, eller brug --over-time.")
     report = classify_documents(ws, docs, book, on_document, on_plan=on_plan)
     if report.failed:
         raise RunError("; ".join(report.failed.values()))
@@ -65,9 +102,10 @@ def compare(
         for doc in docs:
             meta = store.document(doc.doc_id)
             if meta is None or meta["fingerprint"] != fp:
-                raise RunError(f"{doc.doc_id}: results missing after classification")
+                raise RunError(f"{doc.doc_id}: resultaterne mangler efter klassificeringen")
             columns.append(Column(doc.kommune, doc.slug, doc.title, doc.period_text, doc.doc_id, store.label_shares(doc.doc_id, book.ids), meta["n_sentences"]))
-    return Comparison([(label.id, label.name) for label in book.labels], columns)
+    label_columns(columns)
+    return Comparison([(label.id, label.name) for label in book.labels], columns, over_time)
 
 
 # --- Evidence, distinctive terms and similarity, from stored sentences only -------------
@@ -184,16 +222,35 @@ def strongest_evidence(rows: list, label_id: str) -> Evidence | None:
 
 @dataclass
 class Facts:
-    kommune: str
+    """What is known of a compared document. Every field is the document's own, except
+    ``kl_*``: KL's row in the link collection for the kommune, which may name another version."""
+
+    kommune: str  # the column's label ("Horsens 2011-2015" beside another Horsens version)
     title: str
-    form: str
+    form: str  # the document's type as extraction read it (strategi, principper, politik, ...)
     document_type: str
     period: str
-    status: str
+    status: str  # of the document's own period
     pages: int | None
     language: str
     extractor: str
     pipeline: str
+    kl_form: str = "-"
+    kl_period: str = "-"
+    kl_status: str = "-"
+    kl_same: bool = False  # KL's row names this document's period
+
+
+@dataclass
+class Change:
+    """How a kommune's strategy changed from one version (``before``) to the next (``after``)."""
+
+    before: int  # column indices
+    after: int
+    points: dict[str, float]  # label id -> change in share (after - before), as a fraction
+    appeared: list[str]  # structure titles in ``after`` and not in ``before``
+    disappeared: list[str]
+    new_evidence: dict[str, list[Evidence]]  # label id -> the strongest sentences new in ``after``
 
 
 @dataclass
@@ -209,6 +266,8 @@ class Detail:
     by_kind: list[dict[str, tuple[int, dict[str, float]]]] = field(default_factory=list)
     # label id -> F1 as the last `evaluate` measured it for the model in use (None: not measured)
     accuracy: dict[str, float] | None = None
+    # versions of the same kommune, each beside the one before it (oldest first)
+    changes: list[Change] = field(default_factory=list)
 
 
 def shares_by_kind(rows: list, label_ids: list[str]) -> dict[str, tuple[int, dict[str, float]]]:
@@ -234,7 +293,7 @@ def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | N
     """Facts, strongest evidence, distinctive terms and similarity for a comparison."""
     links = {r.kommune: r for r in linksamling.load(ws.linksamling_path)}
     manifest = {d.doc_id: d for d in corpus.load_manifest(ws.manifest_path)}
-    facts, evidence, counts, by_kind = [], {lid: [] for lid, _ in result.labels}, [], []
+    facts, evidence, counts, by_kind, all_rows = [], {lid: [] for lid, _ in result.labels}, [], [], []
     # a kommune's own name ("horsens") is distinctive but says nothing about its strategy
     own_names = frozenset(w for col in result.columns for w in words(col.kommune) + words(col.slug.replace("-", " ")))
     with Store(ws.store_path) as store:
@@ -246,13 +305,17 @@ def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | N
             link = links.get(col.kommune)
             end = doc.end_year if doc else None
             pages = meta.get("pages") or max((r.page for r in rows if r.page is not None), default=None)
+            own_type = meta.get("document_type") or "-"
             facts.append(Facts(
-                col.kommune, col.title, link.form if link else "-",
-                meta.get("document_type") or (link.form_type if link else "-"),
+                col.label, col.title, own_type, own_type,
                 col.period or "-", linksamling.period_status(end, today), pages,
                 meta.get("language") or "-",
                 meta.get("extractor") or "-",
                 str(meta.get("pipeline", "-")),
+                kl_form=link.form if link else "-",
+                kl_period=(link.period_text or "-") if link else "-",
+                kl_status=link.status(today) if link else "-",
+                kl_same=bool(link and doc and _same_period(link, doc)),
             ))
             ocr_pages = set(strategy.ocr_pages) if strategy is not None else set()
             for lid, _ in result.labels:
@@ -261,6 +324,7 @@ def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | N
                     ev.ocr = True
                 evidence[lid].append(ev)
             counts.append(word_counts(rows, own_names))
+            all_rows.append(rows)
             by_kind.append(shares_by_kind(rows, [lid for lid, _ in result.labels]))
     terms = []
     for i, c in enumerate(counts):
@@ -276,7 +340,53 @@ def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | N
         from .evaluate import measured_f1
 
         accuracy = measured_f1(ws, book)
-    return Detail(facts, evidence, terms, cosine_tfidf(counts), structure, by_kind, accuracy)
+    changes = version_changes(result, all_rows, strategies)
+    return Detail(facts, evidence, terms, cosine_tfidf(counts), structure, by_kind, accuracy, changes)
+
+
+def _same_period(link, doc: corpus.Document) -> bool:
+    if link.start_year is None and link.end_year is None:
+        return False
+    return (link.start_year, link.end_year) == (doc.start_year, doc.end_year) or link.period_text.strip() == doc.period_text.strip()
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def version_changes(result: Comparison, rows: list[list], strategies: list, new_per_label: int = 2) -> list[Change]:
+    """Each version of a kommune beside the one before it: change in share per focus
+    area, structure titles that appeared or disappeared, and the strongest tagged
+    sentences that the earlier version does not have."""
+    by_kommune: dict[str, list[int]] = {}
+    for i, col in enumerate(result.columns):
+        by_kommune.setdefault(col.kommune, []).append(i)
+    changes = []
+    for indices in by_kommune.values():
+        for before, after in zip(indices, indices[1:], strict=False):
+            a, b = result.columns[before], result.columns[after]
+            points = {lid: b.shares[lid] - a.shares[lid] for lid, _ in result.labels}
+            titles = [_titles(strategies[before]), _titles(strategies[after])]
+            old = {_norm(t) for t in titles[0]}
+            new = {_norm(t) for t in titles[1]}
+            appeared = [t for t in titles[1] if _norm(t) not in old]
+            disappeared = [t for t in titles[0] if _norm(t) not in new]
+            known = {_norm(r.sentence) for r in rows[before]}
+            fresh = [r for r in rows[after] if _norm(r.sentence) not in known]
+            new_evidence = {}
+            for lid, _ in result.labels:
+                tagged = sorted((r for r in fresh if lid in r.labels), key=lambda r: (-float(r.scores.get(lid, 0.0)), r.sentence_no))
+                if tagged:
+                    new_evidence[lid] = [Evidence(r.sentence, r.page, float(r.scores.get(lid, 0.0)), context=r.context) for r in tagged[:new_per_label]]
+            changes.append(Change(before, after, points, appeared, disappeared, new_evidence))
+    return changes
+
+
+def _titles(strategy) -> list[str]:
+    """A strategy's principle and theme titles (and "vision" when it has one), for what changed."""
+    if strategy is None:
+        return []
+    return (["Vision"] if strategy.vision else []) + [i.title for i in strategy.principles] + [i.title for i in strategy.themes]
 
 
 def _strategy(store: Store, doc_id: str):
@@ -332,21 +442,29 @@ def compare_all(
 
 
 def shares_table(result: Comparison, sort_by: str | None = None):
-    """Long table (kommune, fokusomraade, navn, andel) and wide matrix rows for exports."""
+    """Long table (kommune, periode, fokusomraade, navn, andel, antal, saetninger) and the
+    wide matrix (a share and its count per focus area, and the base) for exports."""
     from .export import Table
 
-    long_rows = [[c.kommune, lid, name, c.shares[lid], c.n_sentences] for c in result.columns for lid, name in result.labels]
+    ids = [lid for lid, _ in result.labels]
+    long_rows = [[c.kommune, c.period, lid, name, c.shares[lid], c.count(lid), c.n_sentences] for c in result.columns for lid, name in result.labels]
     cols = list(result.columns)
     if sort_by:
         cols.sort(key=lambda c: -c.shares.get(sort_by, 0.0))
-    wide = [[c.kommune, *(c.shares[lid] for lid, _ in result.labels)] for c in cols]
+    wide = [[c.label, c.period, c.n_sentences, *(c.shares[lid] for lid in ids), *(c.count(lid) for lid in ids)] for c in cols]
     return (
-        Table("andele", ["kommune", "fokusomraade", "navn", "andel", "saetninger"], long_rows, {"andel"}),
-        Table("matrix", ["kommune", *(lid for lid, _ in result.labels)], wide, {lid for lid, _ in result.labels}),
+        Table("andele", ["kommune", "periode", "fokusomraade", "navn", "andel", "antal", "saetninger"], long_rows, {"andel"}),
+        Table("matrix", ["kommune", "periode", "saetninger", *ids, *(f"antal_{lid}" for lid in ids)], wide, set(ids)),
     )
 
 
 KIND_ORDER = {"vision": 0, "principles": 1, "themes": 2, "other": 3}
+# What a person reads for a section kind (the ids stay in JSON and the store).
+KIND_NAMES = {"vision": "vision", "principles": "principper", "themes": "temaer", "other": "øvrige"}
+
+
+def kind_name(kind: str | None) -> str:
+    return KIND_NAMES.get(kind or "other", kind or "øvrige")
 
 
 def tables(result: Comparison, detail: Detail) -> list:
@@ -354,31 +472,72 @@ def tables(result: Comparison, detail: Detail) -> list:
     from .export import Table as XTable
 
     evidence_rows = [
-        [c.kommune, lid, ev.sentence, ev.context, ev.page, ev.score, "ja" if ev.ocr else "nej"]
+        [c.kommune, c.period, lid, ev.sentence, ev.context, ev.page, ev.score, "ja" if ev.ocr else "nej"]
         for lid, _ in result.labels
         for c, ev in zip(result.columns, detail.evidence[lid], strict=True)
         if ev is not None
     ]
-    fact_cols = ["kommune", "titel", "form", "dokumenttype", "periode", "status", "sider", "sprog", "udtraek", "model"]
-    fact_rows = [[f.kommune, f.title, f.form, f.document_type, f.period, f.status, f.pages, f.language, f.extractor, f.pipeline] for f in detail.facts]
-    term_rows = [[col.kommune, i + 1, w, round(g, 3)] for col, t in zip(result.columns, detail.terms, strict=True) for i, (w, g) in enumerate(t)]
+    fact_cols = ["kommune", "titel", "form", "periode", "status", "sider", "sprog", "udtraek", "model", "dokument",
+                 "kl_form", "kl_periode", "kl_status"]
+    fact_rows = [[c.kommune, f.title, f.form, f.period, f.status, f.pages, f.language, f.extractor, f.pipeline, c.doc_id,
+                  f.kl_form, f.kl_period, f.kl_status] for c, f in zip(result.columns, detail.facts, strict=False)]
+    term_rows = [[col.kommune, col.period, i + 1, w, round(g, 3)] for col, t in zip(result.columns, detail.terms, strict=True) for i, (w, g) in enumerate(t)]
     structure_rows_ = [[name, *cells] for name, *cells in detail.structure]
-    sim_rows = [[a.kommune, b.kommune, round(detail.similarity[i][j], 4)] for i, a in enumerate(result.columns) for j, b in enumerate(result.columns)]
-    long_rows = [[c.kommune, lid, name, c.shares[lid], c.n_sentences] for c in result.columns for lid, name in result.labels]
+    sim_rows = [[a.label, b.label, round(detail.similarity[i][j], 4)] for i, a in enumerate(result.columns) for j, b in enumerate(result.columns)]
+    long_t, _ = shares_table(result)
     kind_rows = [
-        [c.kommune, kind, lid, name, shares[lid], n]
+        [c.kommune, c.period, kind_name(kind), lid, name, shares[lid], round(shares[lid] * n), n]
         for c, kinds in zip(result.columns, detail.by_kind, strict=False)
         for kind, (n, shares) in sorted(kinds.items(), key=lambda kv: KIND_ORDER.get(kv[0], 9))
         for lid, name in result.labels
     ]
-    return [
-        XTable("andele", ["kommune", "fokusomraade", "navn", "andel", "saetninger"], long_rows, {"andel"}),
-        XTable("andele_afsnit", ["kommune", "afsnitstype", "fokusomraade", "navn", "andel", "saetninger"], kind_rows, {"andel"}),
+    out = [
+        long_t,
+        XTable("andele_afsnit", ["kommune", "periode", "afsnitstype", "fokusomraade", "navn", "andel", "antal", "saetninger"], kind_rows, {"andel"}),
         XTable("dokumenter", fact_cols, fact_rows),
-        XTable("belaeg", ["kommune", "fokusomraade", "saetning", "kontekst", "side", "score", "ocr"], evidence_rows),
-        XTable("saerlige_ord", ["kommune", "rang", "ord", "loglikelihood"], term_rows),
+        XTable("belaeg", ["kommune", "periode", "fokusomraade", "saetning", "kontekst", "side", "score", "ocr"], evidence_rows),
+        XTable("saerlige_ord", ["kommune", "periode", "rang", "ord", "loglikelihood"], term_rows),
         XTable("lighed", ["kommune", "kommune_2", "cosinus"], sim_rows),
-        XTable("struktur", ["felt", *(c.kommune for c in result.columns)], structure_rows_),
+        XTable("struktur", ["felt", *(c.label for c in result.columns)], structure_rows_),
+    ]
+    if detail.changes:
+        out += change_tables(result, detail)
+    return out
+
+
+def change_tables(result: Comparison, detail: Detail) -> list:
+    """Over time: the change per focus area, structure titles in and out, new evidence."""
+    from .export import Table as XTable
+
+    names_ = dict(result.labels)
+    point_rows, title_rows, new_rows = [], [], []
+    for ch in detail.changes:
+        a, b = result.columns[ch.before], result.columns[ch.after]
+        for lid, name in result.labels:
+            point_rows.append([a.kommune, a.period, b.period, lid, name, a.shares[lid], b.shares[lid], round(ch.points[lid] * 100, 1), a.count(lid), b.count(lid)])
+        title_rows += [[a.kommune, a.period, b.period, "ny", t] for t in ch.appeared]
+        title_rows += [[a.kommune, a.period, b.period, "udgået", t] for t in ch.disappeared]
+        for lid, evs in ch.new_evidence.items():
+            new_rows += [[a.kommune, b.period, lid, names_[lid], ev.sentence, ev.page, round(ev.score, 4)] for ev in evs]
+    return [
+        XTable("udvikling", ["kommune", "fra", "til", "fokusomraade", "navn", "andel_fra", "andel_til", "aendring_pp", "antal_fra", "antal_til"], point_rows, {"andel_fra", "andel_til"}),
+        XTable("udvikling_struktur", ["kommune", "fra", "til", "aendring", "titel"], title_rows),
+        XTable("udvikling_belaeg", ["kommune", "version", "fokusomraade", "navn", "saetning", "side", "score"], new_rows),
     ]
 
 
+def sentence_table(ws: Workspace, result: Comparison, book: cb.Codebook):
+    """Every sentence of the compared documents with a 0/1 column per focus area and
+    its score: a share in ``andele`` is a pivot of this sheet away."""
+    from .export import Table as XTable
+
+    ids = [lid for lid, _ in result.labels]
+    rows = []
+    with Store(ws.store_path) as store:
+        for c in result.columns:
+            for r in store.sentences(c.doc_id):
+                rows.append([c.kommune, c.period, c.doc_id, r.sentence_no, r.page, kind_name(r.section_kind), r.section_title or "",
+                             r.sentence, *(1 if lid in r.labels else 0 for lid in ids),
+                             *(round(float(r.scores.get(lid, 0.0)), 4) for lid in ids)])
+    return XTable("saetninger", ["kommune", "periode", "dokument", "nr", "side", "afsnitstype", "afsnit", "saetning",
+                                 *ids, *(f"score_{lid}" for lid in ids)], rows, wrap={"saetning"})

@@ -25,12 +25,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 class Table:
     """A named table: Danish column names, rows of str/int/float/None.
 
-    ``percent`` names the columns holding shares (0..1), shown as percentages in xlsx."""
+    ``percent`` names the columns holding shares (0..1), shown as percentages in xlsx;
+    ``wrap`` the columns of long text (sentences), wrapped in a wide column in xlsx."""
 
     name: str
     columns: list[str]
     rows: list[list[object]]
     percent: set[str] = field(default_factory=set)
+    wrap: set[str] = field(default_factory=set)
 
 
 def neutralise(value: object) -> object:
@@ -58,16 +60,16 @@ def check_target(path: Path) -> None:
     written: a missing folder, a folder without write permission, a folder as the target."""
     folder = Path(path).parent if str(Path(path).parent) else Path(".")
     if not folder.is_dir():
-        raise InputError(f"Cannot write {path}: the folder {folder} does not exist.")
+        raise InputError(f"Kan ikke skrive {path}: mappen {folder} findes ikke.")
     if Path(path).is_dir():
-        raise InputError(f"Cannot write {path}: it is a folder; give a file name.")
+        raise InputError(f"Kan ikke skrive {path}: det er en mappe; giv et filnavn.")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(f"Cannot write {path}: no permission to write in {folder}.")
+        raise InputError(f"Kan ikke skrive {path}: ingen tilladelse til at skrive i {folder}.")
 
 
 def csv_bytes(table: Table, dialect: str = "excel-dk") -> str:
     if dialect not in DIALECTS:
-        raise InputError(f"Unknown CSV dialect '{dialect}'; use one of {', '.join(DIALECTS)}.")
+        raise InputError(f"Ukendt CSV-dialekt '{dialect}'; brug en af {', '.join(DIALECTS)}.")
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if dialect == "excel-dk" else ",", lineterminator="\r\n")
     writer.writerow(table.columns)
@@ -81,27 +83,56 @@ def write_csv(path: Path, table: Table, dialect: str = "excel-dk") -> None:
         handle.write(text)
 
 
+XLSX_WRAP_WIDTH = 80  # characters: a wrapped sentence column
+XLSX_MAX_WIDTH = 50  # characters: any other column
+
+
+def _is_formula_like(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(_FORMULA_START)
+
+
 def write_xlsx(path: Path, tables: Sequence[Table]) -> None:
-    """One sheet per table, header frozen and bold, shares as percentages."""
+    """One sheet per table: header frozen, bold and filtered, columns as wide as their
+    text (up to a limit), long text wrapped, shares as percentages. A text cell that
+    starts like a formula is stored as text with Excel's quote prefix (no visible "'")."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
+    wrap_style = Alignment(wrap_text=True, vertical="top")
     for table in tables:
         title = _sheet_title(table.name, used)
         sheet = book.create_sheet(title)
         sheet.append(table.columns)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append([neutralise(v) if isinstance(v, str) else v for v in row])
+        widths = [len(str(c)) for c in table.columns]
+        for row_no, row in enumerate(table.rows, start=2):
+            sheet.append(row)
+            for col_no, value in enumerate(row, start=1):
+                if _is_formula_like(value):
+                    cell = sheet.cell(row=row_no, column=col_no)
+                    cell.data_type = "s"  # text, never a formula
+                    cell.quotePrefix = True
+                if col_no <= len(widths):
+                    shown = f"{value:.1%}" if isinstance(value, float) and table.columns[col_no - 1] in table.percent else value
+                    widths[col_no - 1] = max(widths[col_no - 1], len(str(shown)) if shown is not None else 0)
         for index, column in enumerate(table.columns, start=1):
-            if column in table.percent:
+            letter = get_column_letter(index)
+            wrap = column in table.wrap
+            sheet.column_dimensions[letter].width = (XLSX_WRAP_WIDTH if wrap and widths[index - 1] > XLSX_WRAP_WIDTH else min(widths[index - 1], XLSX_MAX_WIDTH)) + 2
+            if column in table.percent or wrap:
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                    cell.number_format = "0.0%"
+                    if column in table.percent:
+                        cell.number_format = "0.0%"
+                    if wrap:
+                        cell.alignment = wrap_style
         sheet.freeze_panes = "A2"
+        if table.columns:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{max(1, len(table.rows) + 1)}"
     buffer = io.BytesIO()
     book.save(buffer)
     atomic_write_bytes(path, buffer.getvalue())
@@ -127,8 +158,8 @@ def export_format(path: Path, fmt: str | None = None) -> str:
     """The format named by ``fmt`` or else by the path's suffix; an unknown one is an input error."""
     fmt = fmt or Path(path).suffix.lstrip(".").lower()
     if fmt not in FORMATS:
-        named = f"format '{fmt}'" if fmt else "no format"
-        raise InputError(f"Cannot write {path}: {named}; end the file name with {', '.join('.' + f for f in FORMATS)}.")
+        named = f"formatet '{fmt}'" if fmt else "intet format"
+        raise InputError(f"Kan ikke skrive {path}: {named}; lad filnavnet ende på {', '.join('.' + f for f in FORMATS)}.")
     return fmt
 
 
@@ -162,7 +193,7 @@ def write_table(path: Path, columns: list[str], rows: list[list[object]], fmt: s
 
 
 def written(paths: Sequence[Path]) -> str:
-    """'Wrote X' for one file; for a CSV export split over several files, all of them."""
+    """'Skrev X' for one file; for a CSV export split over several files, all of them."""
     if len(paths) == 1:
-        return f"Wrote {paths[0]}"
-    return f"Wrote {len(paths)} files: " + ", ".join(str(p) for p in paths)
+        return f"Skrev {paths[0]}"
+    return f"Skrev {len(paths)} filer: " + ", ".join(str(p) for p in paths)

@@ -23,7 +23,19 @@ h1{font-size:1.6rem}h2{border-bottom:2px solid #1f4e79;padding-bottom:.2rem;marg
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left;vertical-align:top}
 th{background:#eef3f8}.profile{border:1px solid #ddd;border-radius:6px;padding:0 1rem 1rem;margin:1rem 0}
 blockquote{margin:.2rem 0 .6rem 1rem;color:#444;font-style:italic}.bar{background:#1f4e79;height:.7rem;display:inline-block}
+.caveat{background:#fff6d6;border-left:4px solid #d9a400;padding:.4rem .8rem}.num{text-align:right}.up{color:#1a6b2f}.down{color:#a3222a}
 """
+
+
+def pct(share: float) -> str:
+    """"28 %" (Danish: a space before the sign)."""
+    return f"{share * 100:.0f} %"
+
+
+def pp(change: float) -> str:
+    text = f"{change * 100:+.0f}"
+    return ("0" if text in ("+0", "-0") else text.replace("-", "−")) + " pp"
+
 
 
 def _svg(fig) -> str:
@@ -41,13 +53,15 @@ def heatmap_svg(result: cmp.Comparison) -> str:
 
     names = [name for _, name in result.labels]
     data = [[c.shares[lid] * 100 for lid, _ in result.labels] for c in result.columns]
-    fig, ax = plt.subplots(figsize=(1.0 + 0.8 * len(names), 0.9 + 0.45 * len(result.columns)))
+    fig, ax = plt.subplots(figsize=(1.0 + 0.9 * len(names), 1.0 + 0.55 * len(result.columns)))
     image = ax.imshow(data, cmap="Blues", aspect="auto", vmin=0)
     ax.set_xticks(range(len(names)), names, rotation=40, ha="right", fontsize=8)
-    ax.set_yticks(range(len(result.columns)), [c.kommune for c in result.columns], fontsize=9)
-    for i, row in enumerate(data):
-        for j, value in enumerate(row):
-            ax.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=7, color="white" if value > 20 else "black")
+    # each row's base: the number of sentences its shares are of
+    ax.set_yticks(range(len(result.columns)), [f"{c.label} ({c.n_sentences} sætn.)" for c in result.columns], fontsize=9)
+    for i, (row, col) in enumerate(zip(data, result.columns, strict=True)):
+        for j, ((lid, _), value) in enumerate(zip(result.labels, row, strict=True)):
+            # the share, and under it how many sentences it is
+            ax.text(j, i, f"{value:.0f} %\n({col.count(lid)})", ha="center", va="center", fontsize=6.5, color="white" if value > 20 else "black")
     fig.colorbar(image, ax=ax, label="% af sætninger")
     svg = _svg(fig)
     plt.close(fig)
@@ -60,11 +74,17 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
     e = html.escape
     parts = [f"<!doctype html><html lang='da'><head><meta charset='utf-8'><title>Strategikompas</title><style>{CSS}</style></head><body>",
              f"<h1>Strategikompas: kommunernes digitaliseringsstrategier</h1><p>Genereret {today.isoformat()}.</p>"]
+    from .evaluate import measured_f1
+
+    accuracy = measured_f1(ws, book)
     parts.append("<h2 id='heatmap'>Fokusområder pr. kommune</h2>")
     if result.columns:
+        parts.append("<p>Andel af dokumentets sætninger med fokusområdet; i parentes antallet af sætninger, "
+                     "og ved hver kommune hvor mange sætninger andelene er af.</p>")
         parts.append(f"<div id='heatmap-chart'>{heatmap_svg(result)}</div>")
     else:
         parts.append("<p>Ingen klassificerede dokumenter endnu: kør <code>strategikompas classify</code>.</p>")
+    parts.append(_accuracy_html(result, accuracy))
     rows = linksamling.load(ws.linksamling_path)
     forms = Counter(r.form_type for r in rows)
     states = Counter(r.status(today) for r in rows)
@@ -73,14 +93,20 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
     parts.append("</table><table><tr><th>Status</th><th>Antal</th></tr>")
     parts += [f"<tr><td>{e(s)}</td><td>{states[s]}</td></tr>" for s in linksamling.STATUSES]
     parts.append("</table>")
+    over_time = version_comparisons(ws, book)
+    if over_time:
+        parts.append("<h2 id='udvikling'>Udvikling over tid</h2>")
+        for comparison, detail in over_time:
+            parts.append(_over_time_html(comparison, detail))
     parts.append("<h2 id='profiler'>Profiler</h2>")
     if result.columns:
         detail = cmp.details(ws, result, today)
         for i, (col, facts) in enumerate(zip(result.columns, detail.facts, strict=True)):
             parts.append(f"<section class='profile' id='profil-{e(col.slug)}'><h3>{e(col.kommune)}</h3><table>")
-            for label, value in (("Titel", facts.title), ("Form", facts.form), ("Periode", facts.period), ("Status", facts.status),
-                                 ("Sider", facts.pages), ("Model", facts.pipeline), ("Sætninger", col.n_sentences)):
-                parts.append(f"<tr><th>{label}</th><td>{e(str(value if value is not None else '-'))}</td></tr>")
+            for label, value in (("Titel", facts.title), ("Dokumenttype", facts.form), ("Periode", facts.period), ("Status", facts.status),
+                                 ("Sider", facts.pages), ("Model", facts.pipeline), ("Sætninger", col.n_sentences),
+                                 ("KL's kortlægning", f"{facts.kl_form}, {facts.kl_period} ({facts.kl_status})")):
+                parts.append(f"<tr><th>{e(label)}</th><td>{e(str(value if value is not None else '-'))}</td></tr>")
             parts.append("</table>")
             if detail.structure:
                 parts.append("<h4>Struktur</h4><table>")
@@ -90,16 +116,79 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
             parts.append("<h4>Fokusområder</h4>")
             for lid, name in sorted(result.labels, key=lambda x: -col.shares[x[0]]):
                 share = col.shares[lid]
-                parts.append(f"<div><span class='bar' style='width:{share * 300:.0f}px'></span> {e(name)}: {share:.0%}</div>")
+                parts.append(f"<div><span class='bar' style='width:{share * 300:.0f}px'></span> {e(name)}: {pct(share)} "
+                             f"({col.count(lid)} af {col.n_sentences} sætninger)</div>")
                 ev = detail.evidence[lid][i]
                 if ev is not None and share > 0:
-                    quote = " ".join(ev.sentence.split())
-                    quote = quote if len(quote) <= 400 else quote[:399] + "…"
-                    parts.append(f"<blockquote>{e(ev.lead())}»{e(quote)}«{e(ev.where())}</blockquote>")
+                    parts.append(f"<blockquote>{e(ev.lead())}»{e(_quote(ev.sentence))}«{e(ev.where())}</blockquote>")
             if detail.terms[i]:
                 parts.append("<p><b>Særlige ord:</b> " + e(", ".join(w for w, _ in detail.terms[i])) + "</p>")
             parts.append("</section>")
     parts.append("</body></html>")
+    return "".join(parts)
+
+
+def _quote(sentence: str, limit: int = 400) -> str:
+    quote = " ".join(sentence.split())
+    return quote if len(quote) <= limit else quote[: limit - 1] + "…"
+
+
+def _accuracy_html(result: cmp.Comparison, accuracy: dict[str, float] | None) -> str:
+    """The measured F1 per focus area, or the one-line caveat when it is not measured."""
+    if accuracy is None:
+        return ("<p class='caveat' id='noejagtighed'>Forbehold: hvor ofte mærkerne er rigtige, er ikke målt for den model, "
+                "rapporten bygger på. Kør <code>strategikompas evaluate</code> og lav rapporten igen, så står F1 pr. fokusområde her.</p>")
+    rows = "".join(f"<tr><td>{html.escape(name)}</td><td class='num'>{f'{accuracy[lid]:.2f}'.replace('.', ',')}</td></tr>"
+                   for lid, name in result.labels)
+    return ("<div id='noejagtighed'><h3>Målt nøjagtighed</h3><p>F1 pr. fokusområde, målt af <code>strategikompas evaluate</code> "
+            "på det annoterede sæt (1 = alle mærker rigtige og ingen glemt).</p>"
+            f"<table><tr><th>Fokusområde</th><th>F1</th></tr>{rows}</table></div>")
+
+
+def version_comparisons(ws: Workspace, book: cb.Codebook) -> list[tuple[cmp.Comparison, cmp.Detail]]:
+    """Every kommune with more than one classified version: its versions over time."""
+    from . import corpus
+    from .classify import fingerprint
+    from .store import Store
+
+    fp = fingerprint(ws, book)
+    docs = corpus.load_manifest(ws.manifest_path)
+    with Store(ws.store_path) as store:
+        current = {d.doc_id for d in docs if (store.document(d.doc_id) or {}).get("fingerprint") == fp}
+    by_kommune: dict[str, int] = Counter(d.kommune for d in docs if d.doc_id in current)
+    out = []
+    for kommune, n in by_kommune.items():
+        if n > 1:
+            comparison = cmp.compare(ws, [kommune], book, over_time=True)
+            out.append((comparison, cmp.details(ws, comparison)))
+    return out
+
+
+def _over_time_html(result: cmp.Comparison, detail: cmp.Detail) -> str:
+    e = html.escape
+    kommune = result.columns[0].kommune
+    parts = [f"<section class='profile' id='udvikling-{e(result.columns[0].slug)}'><h3>{e(kommune)}: "
+             + " → ".join(e(c.period or c.title) for c in result.columns) + "</h3>"]
+    parts.append("<table><tr><th>Fokusområde</th>" + "".join(f"<th>{e(c.period)}<br><small>{e(c.title)}</small></th>" for c in result.columns)
+                 + "<th>Ændring</th></tr>")
+    first, last = result.columns[0], result.columns[-1]
+    for lid, name in result.labels:
+        change = last.shares[lid] - first.shares[lid]
+        css = "up" if round(change * 100) > 0 else "down" if round(change * 100) < 0 else ""
+        parts.append(f"<tr><td>{e(name)}</td>" + "".join(f"<td class='num'>{pct(c.shares[lid])} ({c.count(lid)})</td>" for c in result.columns)
+                     + f"<td class='num {css}'>{pp(change)}</td></tr>")
+    parts.append("<tr><th>Sætninger</th>" + "".join(f"<td class='num'>{c.n_sentences}</td>" for c in result.columns) + "<td></td></tr></table>")
+    names = dict(result.labels)
+    for ch in detail.changes:
+        a, b = result.columns[ch.before], result.columns[ch.after]
+        parts.append(f"<h4>Fra {e(a.period)} til {e(b.period)}</h4>")
+        parts.append("<p><b>Nye titler:</b> " + (e("; ".join(ch.appeared)) or "ingen") + "</p>")
+        parts.append("<p><b>Udgåede titler:</b> " + (e("; ".join(ch.disappeared)) or "ingen") + "</p>")
+        if ch.new_evidence:
+            parts.append("<p><b>Nye belæg</b> (sætninger, som den tidligere version ikke har):</p>")
+            for lid, evs in ch.new_evidence.items():
+                parts.append(f"<blockquote><b>{e(names[lid])}:</b> {e(evs[0].lead())}»{e(_quote(evs[0].sentence))}«{e(evs[0].where())}</blockquote>")
+    parts.append("</section>")
     return "".join(parts)
 
 
@@ -121,9 +210,26 @@ def report(
     out_dir = Path(out_dir)
     path = out_dir / "strategikompas.html"
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"Cannot write the report into {out_dir}: it is a file, not a folder.")
+        raise InputError(f"Kan ikke skrive rapporten i {out_dir}: det er en fil, ikke en mappe.")
     check_target(path if out_dir.exists() else out_dir)
-    cmp.compare_all(ws, book, on_document=on_document, on_plan=on_plan)
+    _classify_for_report(ws, book, on_document, on_plan)
     out_dir.mkdir(exist_ok=True)
     atomic_write_text(path, build_html(ws, book, today))
     return path
+
+
+def _classify_for_report(ws: Workspace, book: cb.Codebook, on_document=None, on_plan=None) -> None:
+    """Each kommune's newest document, and every version of a kommune with several (for
+    the section over time), classified where not current."""
+    from . import corpus
+    from .classify import classify_documents
+
+    docs = corpus.load_manifest(ws.manifest_path)
+    counts = Counter(d.kommune for d in docs)
+    wanted = corpus.newest_documents(docs)
+    wanted += [d for d in docs if counts[d.kommune] > 1 and d not in wanted]
+    classify_documents(ws, wanted, book, on_document, on_plan=on_plan)
+    if not cmp.classified_columns(ws, book).columns:
+        from .errors import RunError
+
+        raise RunError("Ingen klassificerede dokumenter; kør: strategikompas classify")

@@ -16,6 +16,9 @@ from .main import (
     app,
     load_codebook,
     make_console,
+    number,
+    percent,
+    points,
     reading_progress,
     styled,
     workspace,
@@ -23,9 +26,9 @@ from .main import (
 
 console = make_console()
 
-XlsxOpt = Annotated[Path | None, typer.Option("--xlsx", help="Also write the tables to this Excel file (one sheet per table).", show_default=False)]
-JsonOpt = Annotated[Path | None, typer.Option("--json", help="Also write the tables to this JSON file.", show_default=False)]
-DialectOpt = Annotated[str, typer.Option("--dialect", help="CSV dialect: excel-dk (UTF-8 with BOM, semicolon, decimal comma) or standard (comma, no BOM, decimal point).")]
+XlsxOpt = Annotated[Path | None, typer.Option("--xlsx", help="Skriv også tabellerne til denne Excel-fil (et ark pr. tabel).", show_default=False)]
+JsonOpt = Annotated[Path | None, typer.Option("--json", help="Skriv også tabellerne til denne JSON-fil.", show_default=False)]
+DialectOpt = Annotated[str, typer.Option("--dialect", help="CSV-dialekt: excel-dk (UTF-8 med BOM, semikolon, decimalkomma) eller standard (komma, ingen BOM, decimalpunktum).")]
 
 
 def bar(share: float, width: int = 10) -> str:
@@ -37,7 +40,7 @@ def _check_exports(dialect: str, *paths: Path | None) -> None:
     from ..export import DIALECTS, check_target
 
     if dialect not in DIALECTS:
-        raise InputError(f"Unknown CSV dialect '{dialect}'; use one of {', '.join(DIALECTS)}.")
+        raise InputError(f"Ukendt CSV-dialekt '{dialect}'; brug en af {', '.join(DIALECTS)}.")
     for path in paths:
         if path is not None:
             check_target(path)
@@ -45,9 +48,12 @@ def _check_exports(dialect: str, *paths: Path | None) -> None:
 
 @app.command()
 def compare(
-    kommuner: Annotated[list[str] | None, typer.Argument(help="Two or more kommuner: Danish name, slug or plain ASCII (Hjørring, hjoerring, hjorring).", show_default=False)] = None,
-    all_: Annotated[bool, typer.Option("--all", help="The matrix of all classified kommuner by focus area.")] = False,
-    sort: Annotated[str | None, typer.Option("--sort", help="With --all: sort by this focus area (label id, e.g. data).", show_default=False)] = None,
+    kommuner: Annotated[list[str] | None, typer.Argument(
+        help="To eller flere kommuner (Hjørring, hjoerring, hjorring), versioner (horsens@2011-2015, horsens@2021) eller filer i korpus.",
+        show_default=False)] = None,
+    over_time: Annotated[bool, typer.Option("--over-time", help="Alle versioner af én kommune i korpus, ældste først, med ændringen mellem dem.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Matricen over alle klassificerede kommuner og fokusområder.")] = False,
+    sort: Annotated[str | None, typer.Option("--sort", help="Med --all: sorter efter dette fokusområde (id eller navn, fx data).", show_default=False)] = None,
     csv: CsvOpt = None,
     xlsx: XlsxOpt = None,
     json_: JsonOpt = None,
@@ -55,9 +61,10 @@ def compare(
     codebook: CodebookOpt = None,
     ws_path: WorkspaceOpt = None,
 ) -> None:
-    """Put municipalities side by side: facts, focus-area shares with evidence, distinctive terms.
+    """Sæt kommuner (eller en kommunes versioner) side om side: fakta, andele pr. fokusområde med belæg, særlige ord.
 
-    Example: strategikompas compare hjoerring horsens --csv sammenligning.csv
+    Eksempler: strategikompas compare hjoerring horsens --csv sammenligning.csv;
+    strategikompas compare horsens@2011-2015 horsens@2021-2025; strategikompas compare horsens --over-time
     """
     from .. import compare as cmp
     from ..export import Table as XTable
@@ -66,63 +73,90 @@ def compare(
     ws = workspace(ws_path)
     _check_exports(dialect, csv, xlsx, json_)
     book = load_codebook(ws, codebook)
-    if all_ and kommuner:
-        raise InputError("compare --all takes no kommuner; give either kommuner or --all.")
+    if all_ and (kommuner or over_time):
+        raise InputError("compare --all tager ingen kommuner; giv enten kommuner, en kommune med --over-time, eller --all.")
     if sort is not None and not all_:
-        raise InputError("--sort works with --all: strategikompas compare --all --sort data")
+        raise InputError("--sort virker med --all: strategikompas compare --all --sort data")
     if sort is not None:
         wanted = sort.strip().lower()
         match = next((lid for lid in book.ids if wanted in (lid, book.name(lid).lower())), None)
         if match is None:
-            raise InputError(f"Unknown focus area '{sort}'; use one of {', '.join(book.ids)} (or its name).")
+            raise InputError(f"Ukendt fokusområde '{sort}'; brug et af {', '.join(book.ids)} (eller dets navn).")
         sort = match
     if all_:
-        with reading_progress(console) as (plan, step):
+        with reading_progress() as (plan, step):
             result = cmp.compare_all(ws, book, on_document=step, on_plan=plan)
         long_t, wide_t = cmp.shares_table(result, sort)
         _print_matrix(result, wide_t)
         tables = [wide_t, long_t]
     else:
-        with reading_progress(console) as (plan, step):
-            result = cmp.compare(ws, kommuner or [], book, on_document=step, on_plan=plan)
+        with reading_progress() as (plan, step):
+            result = cmp.compare(ws, kommuner or [], book, on_document=step, on_plan=plan, over_time=over_time)
         detail = cmp.details(ws, result, book=book)
         tables = _render(result, detail)
     for path, fmt in ((csv, "csv"), (xlsx, "xlsx"), (json_, "json")):
         if path is not None:
             if fmt == "csv" and not all_:
-                # One CSV: the foundation's wide table (fokusomraade, navn, one column per kommune).
-                header = ["fokusomraade", "navn", *(c.slug for c in result.columns)]
-                wide = XTable("fokusomraader", header, [list(r) for r in result.rows()], {c.slug for c in result.columns})
+                # One CSV: the foundation's wide table (fokusomraade, navn, one column per kommune or version).
+                header = ["fokusomraade", "navn", *(c.key for c in result.columns)]
+                wide = XTable("fokusomraader", header, [list(r) for r in result.rows()], {c.key for c in result.columns})
                 files = write_tables(path, [wide], fmt, dialect)
             else:
                 files = write_tables(path, tables, fmt, dialect)
             console.print(written(files), highlight=False)
 
 
+_VOWELS = set("aeiouyæøå")
+
+
+def two_lines(word: str, limit: int = 7) -> str:
+    """A long id broken over two header lines at a syllable-like point ("sammen-\nhaeng"):
+    between two consonants before a vowel, or before a single consonant between vowels,
+    nearest the middle."""
+    if len(word) <= limit:
+        return word
+    w = word.lower()
+    cuts = [i for i in range(2, len(w) - 2)
+            if w[i] not in _VOWELS and w[i + 1] in _VOWELS]
+    cut = min(cuts, key=lambda i: (abs(i - len(w) / 2), i)) if cuts else len(w) // 2
+    return f"{word[:cut]}-\n{word[cut:]}"
+
+
 def _print_matrix(result, wide_t) -> None:
-    """The --all matrix. Where the focus-area ids do not fit the terminal, the columns are
-    numbered and a legend follows (cut ids would be ambiguous: sammenhaeng, samarbejde)."""
-    kommune_width = max(len("Kommune"), *(len(c.kommune) for c in result.columns))
+    """The --all matrix with the focus-area ids as headers, broken over two lines when
+    one line does not fit the terminal; numbered with a legend only when neither fits
+    (cut ids would be ambiguous: sammenhaeng, samarbejde). Every row has its base."""
+    kommune_width = max(len("Kommune"), *(len(c.label) for c in result.columns))
     ids = [lid for lid, _ in result.labels]
-    fits = kommune_width + sum(max(len(lid), 4) + 3 for lid in ids) + 4 <= console.width
+
+    def width(headers: list[str], base: str) -> int:  # one space between columns
+        return kommune_width + len(base) + sum(max(max(len(x) for x in h.split("\n")), 5) + 1 for h in headers) + 1
+
+    base = "Sætninger"
+    if width(ids, base) <= console.width:
+        headers = ids
+    elif width([two_lines(lid) for lid in ids], base) <= console.width:
+        headers = [two_lines(lid) for lid in ids]
+    else:
+        headers, base = [str(n) for n in range(1, len(ids) + 1)], "Sætn."
+    numbered = headers[0] == "1"
     title = f"Fokusområder: andel af sætninger ({len(result.columns)} kommuner)"
-    out = Table(title=title) if fits else Table(title=title, box=None, header_style="bold")
+    out = Table(title=title, box=None, header_style="bold", pad_edge=False, padding=(0, 0, 0, 1))
     out.add_column("Kommune", no_wrap=True, min_width=kommune_width)
-    for n, lid in enumerate(ids, 1):
-        out.add_column(lid if fits else str(n), justify="right", no_wrap=True, min_width=4)
+    out.add_column(base, justify="right", no_wrap=True)
+    for header in headers:
+        out.add_column(header, justify="right", no_wrap=True, min_width=5)
     for row in wide_t.rows:
-        out.add_row(row[0], *(f"{s:.0%}" for s in row[1:]))
+        out.add_row(str(row[0]), str(row[2]), *(percent(s) for s in row[3:3 + len(ids)]))
     console.print(out)
-    if not fits:
-        console.print("  ".join(f"{n}={lid}" for n, lid in enumerate(ids, 1)), highlight=False, soft_wrap=False)  # a legend wraps between its entries
-
-
-KIND_NAMES = {"vision": "vision", "principles": "principper", "themes": "temaer", "other": "øvrige"}
+    if numbered:
+        console.print("  ".join([*(f"{n}={lid}" for n, lid in enumerate(ids, 1)), "Sætn.=sætninger"]), highlight=False, soft_wrap=False)  # a legend wraps between its entries
+    console.print(styled("Andel: sætninger med fokusområdet ud af dokumentets sætninger (kolonnen Sætninger).", "dim"))
 
 
 def _render_by_kind(result, detail) -> None:
     """The three strongest focus areas within each section kind, when a document has kinds."""
-    from ..compare import KIND_ORDER
+    from ..compare import KIND_ORDER, kind_name
 
     kinds = sorted({k for d in detail.by_kind for k in d if k != "other"}, key=lambda k: KIND_ORDER.get(k, 9))
     if not kinds:
@@ -131,7 +165,7 @@ def _render_by_kind(result, detail) -> None:
     table = Table(title="Fokusområder pr. afsnitstype (de tre største andele)")
     table.add_column("Afsnit")
     for col in result.columns:
-        table.add_column(col.kommune)
+        table.add_column(col.label)
     for kind in kinds:
         cells = []
         for d in detail.by_kind:
@@ -140,9 +174,15 @@ def _render_by_kind(result, detail) -> None:
                 continue
             n, shares = d[kind]
             top = sorted(shares.items(), key=lambda kv: -kv[1])[:3]
-            cells.append(styled("\n".join(f"{names[lid]} {share:.0%}" for lid, share in top if share > 0) + "\n", (f"{n} sætninger", "dim")))
-        table.add_row(KIND_NAMES.get(kind, kind), *cells)
+            cells.append(styled("\n".join(f"{names[lid]} {percent(share)} ({round(share * n)})" for lid, share in top if share > 0) + "\n",
+                                (f"{n} sætninger", "dim")))
+        table.add_row(kind_name(kind), *cells)
     console.print(table)
+
+
+def _share_cell(col, lid: str) -> str:
+    """"████······ 42 % (12)": the share, and how many sentences it is."""
+    return f"{bar(col.shares[lid])} {percent(col.shares[lid]):>5} ({col.count(lid)})"
 
 
 def _render(result, detail) -> list:
@@ -150,44 +190,48 @@ def _render(result, detail) -> list:
 
     facts = Table(title="Dokumenter")
     facts.add_column("")
-    for f in detail.facts:
-        facts.add_column(f.kommune)
-    fields = [("Titel", "title"), ("Form", "form"), ("Dokumenttype", "document_type"), ("Periode", "period"), ("Status", "status"),
+    for col in result.columns:
+        facts.add_column(col.label)
+    fields = [("Titel", "title"), ("Dokumenttype", "form"), ("Periode", "period"), ("Status", "status"),
               ("Sider", "pages"), ("Sprog", "language"), ("Udtræk", "extractor"), ("Model", "pipeline")]
     for label, attr in fields:
         facts.add_row(label, *(str(getattr(f, attr) if getattr(f, attr) is not None else "-") for f in detail.facts))
+    # KL's mapping is about the kommune, and may name another version than the one compared.
+    facts.add_row(styled("KL's kortlægning", "dim"), *(styled(_kl_cell(f), "dim") for f in detail.facts))
     console.print(facts)
 
     if detail.structure:
         structure = Table(title="Struktur")
         structure.add_column("")
-        for f in detail.facts:
-            structure.add_column(f.kommune)
+        for col in result.columns:
+            structure.add_column(col.label)
         for name, *cells in detail.structure:
             structure.add_row(name, *(str(c) for c in cells))
         console.print(structure)
 
-    out = Table(title="Fokusområder: andel af sætninger")
+    out = Table(title="Fokusområder: andel af sætninger (antal sætninger)")
     out.add_column("Fokusområde")
     for col in result.columns:
-        out.add_column(f"{col.kommune}\n{col.title}\n{col.period}", justify="right")
-    if len(result.columns) == 2:
-        out.add_column("Forskel", justify="right")
+        out.add_column(f"{col.label}\n{col.title}\n{col.period}", justify="right")
+    first_last = (0, len(result.columns) - 1) if len(result.columns) == 2 or result.versions and len({c.kommune for c in result.columns}) == 1 else None
+    if first_last:
+        out.add_column("Ændring" if result.versions else "Forskel", justify="right")
     if detail.accuracy is not None:
         out.add_column("F1\n(målt)", justify="right")
-    for label_id, name, *shares in result.rows():
-        cells = [f"{bar(s)} {s:4.0%}" for s in shares]
-        if len(shares) == 2:
-            cells.append(f"{(shares[0] - shares[1]) * 100:+.0f} pp")
+    for label_id, name in result.labels:
+        cells = [_share_cell(c, label_id) for c in result.columns]
+        if first_last:
+            a, b = (result.columns[i] for i in first_last)
+            # over time: the later version minus the earlier; two kommuner: the first minus the second
+            cells.append(points(b.shares[label_id] - a.shares[label_id]) if result.versions else points(a.shares[label_id] - b.shares[label_id]))
         if detail.accuracy is not None:
-            cells.append(f"{detail.accuracy[label_id]:.2f}")
+            cells.append(number(detail.accuracy[label_id]))
         out.add_row(name, *cells)
-    out.add_row(styled("sætninger", "dim"), *(styled(str(c.n_sentences), "dim") for c in result.columns))
+    out.add_row(styled("sætninger i alt", "dim"), *(styled(str(c.n_sentences), "dim") for c in result.columns))
     console.print(out)
-    if detail.accuracy is None:
-        console.print(styled("How often each focus area's tags are right: run 'strategikompas evaluate' (F1 then shows here).", "dim"))
-    else:
-        console.print(styled("F1 (målt): how often the focus area's tags are right, measured by 'strategikompas evaluate' on the annotated set.", "dim"))
+    console.print(styled(accuracy_line(detail.accuracy), "dim"))
+    if detail.changes:
+        _render_changes(result, detail)
     _render_by_kind(result, detail)
 
     console.print(styled("Stærkeste belæg pr. fokusområde", "bold"))
@@ -198,27 +242,60 @@ def _render(result, detail) -> list:
         console.print(styled(name, "bold"))
         for col, ev in zip(result.columns, items, strict=True):
             if ev is None:
-                console.print(f"  {col.kommune}: -", markup=False)
+                console.print(f"  {col.label}: -", markup=False)
                 continue
-            console.print(f"  {col.kommune}: {ev.lead()}»{_short(ev.sentence)}«{ev.where()}", markup=False, highlight=False)
+            console.print(f"  {col.label}: {ev.lead()}»{_short(ev.sentence)}«{ev.where()}", markup=False, highlight=False)
 
     terms = Table(title="Særlige ord (log-likelihood, lemmaer uden stopord og kommunenavne)")
     for col in result.columns:
-        terms.add_column(col.kommune)
+        terms.add_column(col.label)
     depth = max((len(t) for t in detail.terms), default=0)
     for i in range(min(depth, 8)):
-        terms.add_row(*(f"{t[i][0]} ({t[i][1]:.1f})" if i < len(t) else "" for t in detail.terms))
+        terms.add_row(*(f"{t[i][0]} ({number(t[i][1], 1)})" if i < len(t) else "" for t in detail.terms))
     console.print(terms)
 
     sim = Table(title="Lighed (cosinus over TF-IDF)")
     sim.add_column("")
     for col in result.columns:
-        sim.add_column(col.kommune, justify="right")
+        sim.add_column(col.label, justify="right")
     for col, row in zip(result.columns, detail.similarity, strict=True):
-        sim.add_row(col.kommune, *(f"{v:.2f}" for v in row))
+        sim.add_row(col.label, *(number(v) for v in row))
     console.print(sim)
 
     return cmp_tables(result, detail)
+
+
+def accuracy_line(accuracy) -> str:
+    """The line under the shares: what F1 means, or how to get it measured."""
+    if accuracy is None:
+        return ("Forbehold: hvor ofte mærkerne er rigtige, er ikke målt i denne arbejdsmappe; "
+                "kør 'strategikompas evaluate', så vises F1 pr. fokusområde her.")
+    return "F1 (målt): hvor ofte fokusområdets mærker er rigtige, målt af 'strategikompas evaluate' på det annoterede sæt."
+
+
+def _kl_cell(f) -> str:
+    if f.kl_form == "-" and f.kl_period == "-":
+        return "ikke i linksamlingen"
+    same = "samme periode" if f.kl_same else "en anden periode end dokumentet"
+    return f"{f.kl_form}, {f.kl_period} ({f.kl_status}; {same})"
+
+
+def _render_changes(result, detail) -> None:
+    """Over time: what changed from each version to the next."""
+    names = dict(result.labels)
+    for ch in detail.changes:
+        a, b = result.columns[ch.before], result.columns[ch.after]
+        console.print(styled(f"Fra {a.label} til {b.label}", "bold"))
+        moved = sorted(ch.points.items(), key=lambda kv: -abs(kv[1]))
+        console.print("  Største ændringer: " + "; ".join(f"{names[lid]} {points(v)}" for lid, v in moved[:4] if round(v * 100)) if any(round(v * 100) for v in ch.points.values())
+                      else "  Ingen ændring på et helt procentpoint.", markup=False, highlight=False)
+        console.print("  Nye titler: " + ("; ".join(ch.appeared) or "ingen"), markup=False, highlight=False)
+        console.print("  Udgåede titler: " + ("; ".join(ch.disappeared) or "ingen"), markup=False, highlight=False)
+        if ch.new_evidence:
+            console.print("  Nye belæg (sætninger, som den tidligere version ikke har):", markup=False)
+            for lid, evs in ch.new_evidence.items():
+                for ev in evs[:1]:
+                    console.print(f"    {names[lid]}: {ev.lead()}»{_short(ev.sentence)}«{ev.where()}", markup=False, highlight=False)
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -228,33 +305,33 @@ def _short(text: str, limit: int = 160) -> str:
 
 @app.command()
 def report(
-    out: Annotated[Path, typer.Option("--out", help="Folder for strategikompas.html; made when its parent folder exists.")] = Path("."),
+    out: Annotated[Path, typer.Option("--out", help="Mappe til strategikompas.html; laves, når mappen over den findes.")] = Path("."),
     codebook: CodebookOpt = None,
     ws_path: WorkspaceOpt = None,
 ) -> None:
-    """Write one self-contained HTML report: heatmap, a profile per kommune, link-collection status.
+    """Skriv én selvstændig HTML-rapport: heatmap, en profil pr. kommune, linksamlingens status.
 
-    Example: strategikompas report --out rapport
+    Eksempel: strategikompas report --out rapport
     """
     from ..report import report as write_report
 
     ws = workspace(ws_path)
     book = load_codebook(ws, codebook)
-    with reading_progress(console) as (plan, step):
+    with reading_progress() as (plan, step):
         path = write_report(ws, book, out, on_document=step, on_plan=plan)
-    console.print(f"Wrote {path}")
+    console.print(f"Skrev {path}", highlight=False)
 
 
 @app.command("export")
 def export_cmd(
-    target: Annotated[Path, typer.Argument(help="File to write: .xlsx (one sheet per table), .json, or .csv (one file per table: <name>_<table>.csv).")],
+    target: Annotated[Path, typer.Argument(help="Filen, der skrives: .xlsx (et ark pr. tabel), .json eller .csv (en fil pr. tabel: <navn>_<tabel>.csv).")],
     dialect: DialectOpt = "excel-dk",
     codebook: CodebookOpt = None,
     ws_path: WorkspaceOpt = None,
 ) -> None:
-    """Export everything at once: link collection, shares, matrix, facts, evidence, terms, similarity.
+    """Eksportér alt på én gang: linksamling, andele, matrix, fakta, belæg, sætninger, særlige ord, lighed.
 
-    Example: strategikompas export kortlaegning.xlsx
+    Eksempel: strategikompas export kortlaegning.xlsx
     """
     from .. import compare as cmp
     from ..export import export_format, write_tables, written
@@ -264,8 +341,9 @@ def export_cmd(
     export_format(target)
     _check_exports(dialect, target)
     book = load_codebook(ws, codebook)
-    with reading_progress(console) as (plan, step):
+    with reading_progress() as (plan, step):
         result = cmp.compare_all(ws, book, on_document=step, on_plan=plan)
-    tables = [link_table(ws).export_table(), cmp.shares_table(result)[1], *cmp.tables(result, cmp.details(ws, result))]
+    tables = [link_table(ws).export_table(), cmp.shares_table(result)[1], *cmp.tables(result, cmp.details(ws, result)),
+              cmp.sentence_table(ws, result, book)]
     files = write_tables(target, tables, None, dialect)
-    console.print(f"{written(files)} ({len(tables)} tables, {len(result.columns)} kommuner)", highlight=False)
+    console.print(f"{written(files)} ({len(tables)} tabeller, {len(result.columns)} kommuner)", highlight=False)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from ..errors import StrategikompasError
+from ..errors import StrategikompasError, os_problem
 
 INTERRUPTED = ("Afbrudt (Ctrl-C): det, der blev gjort færdigt, er gemt (hele dokumenter og hele filer, intet halvt); "
                "kør den samme kommando igen for at gøre resten.")
@@ -22,13 +22,13 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except StrategikompasError as exc:
-            typer.echo(f"Error: {exc}", err=True)
+            typer.echo(f"Fejl: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except OSError as exc:
             # A file the library did not expect to fail (no permission, disk full): name
             # it in one line. No permission is the user's to fix (2); the rest is a failed run.
             where = f"{exc.filename}: " if exc.filename else ""
-            typer.echo(f"Error: {where}{(exc.strerror or str(exc)).lower()}.", err=True)
+            typer.echo(f"Fejl: {where}{os_problem(exc)}.", err=True)
             raise typer.Exit(2 if isinstance(exc, PermissionError) else 1) from None
         except KeyboardInterrupt:
             # Every write is atomic and each document is stored whole: say so, and how to go on.
@@ -39,8 +39,8 @@ class _Group(TyperGroup):
 app = typer.Typer(
     cls=_Group,
     name="strategikompas",
-    help="Compare Danish municipalities' digitalisation strategies (kommunernes digitaliseringsstrategier).\n\n"
-    "Example: strategikompas compare hjoerring horsens",
+    help="Sammenlign kommunernes digitaliseringsstrategier.\n\n"
+    "Eksempel: strategikompas compare hjoerring horsens",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -58,11 +58,11 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Vis versionen og afslut.")] = False,
 ) -> None:
-    """Compare Danish municipalities' digitalisation strategies (kommunernes digitaliseringsstrategier).
+    """Sammenlign kommunernes digitaliseringsstrategier.
 
-    Example: strategikompas compare hjoerring horsens
+    Eksempel: strategikompas compare hjoerring horsens
     """
 
 WorkspaceOpt = Annotated[
@@ -71,19 +71,19 @@ WorkspaceOpt = Annotated[
         "--workspace",
         "-w",
         envvar="STRATEGIKOMPAS_WORKSPACE",
-        help="Workspace folder (data/linksamling.csv, corpus/, results/). Default: the current folder if it is one, else the bundled workspace.",
+        help="Arbejdsmappe (data/linksamling.csv, corpus/, results/). Standard: den aktuelle mappe, hvis den er en arbejdsmappe, ellers den medfølgende.",
         show_default=False,
     ),
 ]
-CsvOpt = Annotated[Path | None, typer.Option("--csv", help="Also write the table to this CSV file.", show_default=False)]
-CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Use this codebook (TOML) instead of the workspace's data/fokusomraader.toml.", show_default=False)]
+CsvOpt = Annotated[Path | None, typer.Option("--csv", help="Skriv også tabellen til denne CSV-fil.", show_default=False)]
+CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Brug denne kodebog (TOML) i stedet for arbejdsmappens data/fokusomraader.toml.", show_default=False)]
 
 
 def make_console(stderr: bool = False):
     """The one way the commands get a rich console.
 
     Into a file or pipe (a log, a CliRunner) nothing is broken into lines at the assumed 80
-    columns, so a path in "Wrote ..." stays whole; on a terminal rich wraps prose between
+    columns, so a path in "Skrev ..." stays whole; on a terminal rich wraps prose between
     words at the real width. Tables are laid out to the width either way."""
     from rich.console import Console
 
@@ -95,7 +95,7 @@ def make_console(stderr: bool = False):
 
 
 def styled(*parts):
-    """Styled text without markup: ``styled("tekst", "dim")`` or ``styled(("skipped:", "yellow"), " ", problem)``;
+    """Styled text without markup: ``styled("tekst", "dim")`` or ``styled(("sprunget over:", "yellow"), " ", problem)``;
     every part is taken literally, so dynamic text needs no escaping."""
     from rich.text import Text
 
@@ -116,12 +116,32 @@ def load_codebook(ws, path: Path | None):
     return codebook.load(path or ws.codebook_path)
 
 
+def number(value: float, digits: int = 2) -> str:
+    """A number as a Danish reader writes it: decimal comma ("0,76"); the one place for it."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def percent(value: float, digits: int = 0) -> str:
+    """A share as a Danish percentage: "42 %", "4,5 %"."""
+    return f"{number(value * 100, digits)} %"
+
+
+def points(value: float) -> str:
+    """A change in percentage points, signed: "+3 pp", "-12 pp", "0 pp"."""
+    text = f"{value * 100:+.0f}"
+    return ("0" if text in ("+0", "-0") else text) + " pp"
+
+
 @contextmanager
-def reading_progress(console):
+def reading_progress(console=None):
     """A progress bar while documents are classified; yields (on_plan, on_document).
 
-    Each document also gets a "Reading ..." line, so a log without a terminal shows it."""
+    Progress goes to stderr whatever ``console`` the command prints its results on, so
+    piped output is the same on the first run as on the second. Each document also gets a
+    "Læser ..." line, so a log without a terminal shows it."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = make_console(stderr=True)
 
     with Progress(TextColumn("Klassificerer"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
@@ -132,7 +152,7 @@ def reading_progress(console):
             task = progress.add_task("", total=total)
 
         def on_document(doc) -> None:
-            progress.console.print(styled(f"Reading {doc.kommune}: {doc.title}", "dim"), highlight=False)
+            progress.console.print(styled(f"Læser {doc.kommune}: {doc.title}", "dim"), highlight=False)
             if task is not None:
                 progress.update(task, advance=1, description=doc.kommune)
 

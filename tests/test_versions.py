@@ -1,0 +1,168 @@
+"""Versions of a kommune: naming one (horsens@2011-2015, a year, a file), comparing a
+kommune with itself over time, and facts that belong to the compared document."""
+
+from __future__ import annotations
+
+import pytest
+
+from strategikompas import compare as cmp
+from strategikompas import versions
+from strategikompas.cli import app
+from strategikompas.errors import InputError
+from strategikompas.extract.model import Item, Strategy
+from strategikompas.store import SentenceRow
+from strategikompas.workspace import open_workspace
+
+OLD = "horsens/horsens-digitaliseringsstrategi-2011-2015.txt"
+NEW = "horsens/horsens-digitaliseringspolitik-2021-2025.txt"
+
+
+def run(runner, *args, ws):
+    return runner.invoke(app, [*args, "--workspace", str(ws)])
+
+
+def files(ws_root, *requested):
+    return [s.document.file for s in versions.select(open_workspace(ws_root), list(requested))]
+
+
+def test_a_version_is_named_by_period_year_or_file(workspace_dir):
+    assert files(workspace_dir, "horsens") == [NEW]  # a name alone: the newest
+    assert files(workspace_dir, "horsens@2011-2015", "Horsens@2013", "horsens@2021") == [OLD, OLD, NEW]
+    assert files(workspace_dir, OLD, str(workspace_dir / "corpus" / NEW), "horsens@horsens-digitaliseringspolitik-2021-2025.txt") == [OLD, NEW, NEW]
+
+
+@pytest.mark.parametrize(
+    "requested, message",
+    [
+        ("horsens@1999", "Horsens har ingen version '1999' i korpus. Versioner: 2011-2015"),
+        ("horsens@2010-2030", "passer på flere versioner af Horsens"),
+        ("horsens@", "skriv en periode eller et år efter @"),
+        ("horsens/findes-ikke.pdf", "findes ikke"),
+        ("hørsholm@2020", "Hørsholm"),
+    ],
+)
+def test_a_version_that_is_not_there_is_an_input_error_that_lists_the_versions(workspace_dir, requested, message):
+    with pytest.raises(InputError, match=message):
+        versions.select(open_workspace(workspace_dir), [requested])
+
+
+def test_compare_a_kommune_with_its_earlier_strategy(runner, compared_workspace, tmp_path):
+    out = tmp_path / "tid.xlsx"
+    result = run(runner, "compare", "horsens@2011-2015", "horsens@2021-2025", "--xlsx", str(out), ws=compared_workspace)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "Horsens 2011-2015" in text and "Horsens 2021-2025" in text and "Ændring" in text
+    for part in ("Fra Horsens 2011-2015 til Horsens 2021-2025", "Største ændringer:", "Nye titler:", "Udgåede titler:", "Nye belæg"):
+        assert part in text, part
+    from openpyxl import load_workbook
+
+    book = load_workbook(out)
+    assert {"udvikling", "udvikling_struktur", "udvikling_belaeg"} <= set(book.sheetnames)
+    sheet = book["udvikling"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == 10 and {r["fra"] for r in rows} == {"2011-2015"} and {r["til"] for r in rows} == {"2021-2025"}
+    for r in rows:
+        assert r["aendring_pp"] == pytest.approx(round((r["andel_til"] - r["andel_fra"]) * 100, 1), abs=0.051)
+    changed = book["udvikling_struktur"]
+    assert {r[3] for r in changed.iter_rows(min_row=2, values_only=True)} == {"ny", "udgået"}
+    # the struktur sheet names its columns by version
+    assert [c.value for c in book["struktur"][1]] == ["felt", "Horsens 2011-2015", "Horsens 2021-2025"]
+
+
+def test_compare_over_time_takes_every_version_oldest_first(runner, compared_workspace, tmp_path):
+    out = tmp_path / "tid.csv"
+    result = run(runner, "compare", "horsens", "--over-time", "--csv", str(out), "--dialect", "standard", ws=compared_workspace)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.index("Horsens 2011-2015") < result.stdout.index("Horsens 2021-2025")
+    assert out.read_text(encoding="utf-8").splitlines()[0] == "fokusomraade,navn,horsens@2011-2015,horsens@2021-2025"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["compare", "horsens", "horsens"], "Det samme dokument er nævnt to gange"),
+        (["compare", "horsens@2013", OLD], "Det samme dokument er nævnt to gange"),
+        (["compare", "hjoerring", "--over-time"], "Hjørring har kun én version i korpus"),
+        (["compare", "hjoerring", "horsens", "--over-time"], "--over-time tager én kommune"),
+        (["compare", "horsens@2013", "--over-time"], "--over-time tager en kommune uden version"),
+    ],
+)
+def test_versions_bad_usage_is_one_line_exit_2(runner, workspace_dir, args, message):
+    result = run(runner, *args, ws=workspace_dir)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_facts_bug_form_and_status_came_from_kls_row_not_the_compared_document(compared_workspace):
+    """Bug: compare showed Horsens' form "Digitaliseringspolitik" (KL's 2021-2025 row)
+    beside the 2011-2015 document it compared. Every fact is the document's own; KL's row
+    stands beside it, labelled as KL's and as another period."""
+    from strategikompas import codebook
+
+    ws = open_workspace(compared_workspace)
+    book = codebook.load(ws.codebook_path)
+    result = cmp.compare(ws, ["hjoerring", "horsens@2011-2015"], book)
+    hjoerring, horsens = cmp.details(ws, result).facts
+    assert horsens.period == "2011-2015" and horsens.status == "udløbet" and horsens.form == "strategi"
+    assert horsens.kl_form == "Digitaliseringspolitik" and horsens.kl_period == "2021-2025" and not horsens.kl_same
+    assert hjoerring.period == "2025-2030" and hjoerring.status == "gældende"
+    assert hjoerring.kl_period == "2016-2020" and hjoerring.kl_status == "udløbet" and not hjoerring.kl_same
+
+
+def test_progress_bug_first_compare_printed_reading_lines_on_stdout(runner, classified_workspace):
+    """Bug: the first compare in a workspace printed "Reading Hjørring: ..." on stdout, so
+    piped output differed from the second run's. Progress goes to stderr only."""
+    first = run(runner, "compare", "hjoerring", "herning", ws=classified_workspace)
+    second = run(runner, "compare", "hjoerring", "herning", ws=classified_workspace)
+    assert first.exit_code == second.exit_code == 0
+    assert "Læser Hjørring" in first.stderr and "Læser" not in first.stdout
+    assert first.stdout == second.stdout
+
+
+def _row(no, text, labels, score=0.9):
+    return SentenceRow(no, "other", "", None, text, labels, {lab: score for lab in labels}, {})
+
+
+def test_version_changes_points_titles_and_only_new_sentences():
+    old = cmp.Column("Testby", "testby", "Gammel", "2015-2018", "a", {"data": 0.25, "borger": 0.75}, 4)
+    new = cmp.Column("Testby", "testby", "Ny", "2022-2025", "b", {"data": 0.5, "borger": 0.5}, 4)
+    cmp.label_columns([old, new])
+    assert (old.label, new.key) == ("Testby 2015-2018", "testby@2022-2025")
+    result = cmp.Comparison([("data", "Data"), ("borger", "Borger")], [old, new], over_time=True)
+    same = "Vi bruger data til planlægning."
+    rows_old = [_row(1, same, ["data"]), _row(2, "Borgerne betjener sig selv.", ["borger"])]
+    rows_new = [_row(1, same, ["data"], 0.99), _row(2, "Vi deler data med regionen.", ["data"], 0.6), _row(3, "Ingen mærker her.", [])]
+    def strategy(*titles):
+        return Strategy("Testby", "T", "", "strategi", "da", None, themes=[Item(t, "") for t in titles])
+
+    strategies = [strategy("Selvbetjening", "Data"), strategy("data", "Kunstig intelligens")]
+    (change,) = cmp.version_changes(result, [rows_old, rows_new], strategies)
+    assert change.points == {"data": pytest.approx(0.25), "borger": pytest.approx(-0.25)}
+    assert change.appeared == ["Kunstig intelligens"] and change.disappeared == ["Selvbetjening"]  # "Data" ~ "data"
+    assert [ev.sentence for ev in change.new_evidence["data"]] == ["Vi deler data med regionen."]  # not the one both have
+    assert "borger" not in change.new_evidence
+
+
+def test_export_has_a_sentence_sheet_a_share_is_a_pivot_of(runner, compared_workspace, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "alt.xlsx"
+    result = run(runner, "export", str(out), ws=compared_workspace)
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    sheet = book["saetninger"]
+    header = [c.value for c in sheet[1]]
+    assert header[:8] == ["kommune", "periode", "dokument", "nr", "side", "afsnitstype", "afsnit", "saetning"]
+    assert "data" in header and "score_data" in header
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert {r["data"] for r in rows} <= {0, 1} and {r["afsnitstype"] for r in rows} <= {"vision", "principper", "temaer", "øvrige"}
+    andele = book["andele"]
+    share_header = [c.value for c in andele[1]]
+    for values in andele.iter_rows(min_row=2, values_only=True):
+        share = dict(zip(share_header, values, strict=True))
+        mine = [r for r in rows if r["kommune"] == share["kommune"] and r["periode"] == share["periode"]]
+        assert len(mine) == share["saetninger"]
+        assert sum(r[share["fokusomraade"]] for r in mine) == share["antal"]
+    assert sheet.column_dimensions["H"].width > 60 and sheet["H2"].alignment.wrap_text
+    assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:")
