@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml setup.py
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/strategikompas compare hjoerring horsens
+	$(BIN)/strategikompas compare hjoerring horsens@2011-2015
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -31,7 +31,7 @@ def test_added_pdf_is_in_the_manifest_and_compared(runner, classified_workspace:
     source = make_scan(tmp_path / "Odder strategi.pdf", [TEXT], scanned=set())
     result = runner.invoke(app, ["add", "odder", str(source), "-w", str(classified_workspace)])
     assert result.exit_code == 0, result.output
-    assert "Added to the corpus: Odder: Digitaliseringsstrategi for Odder Kommune 2024-2027 (2024-2027), pdf, 1 pages -> corpus/odder/odder-strategi.pdf" in _flat(result.output)
+    assert "Tilføjet til korpus: Odder: Digitaliseringsstrategi for Odder Kommune 2024-2027 (2024-2027), PDF, 1 side -> corpus/odder/odder-strategi.pdf" in _flat(result.output)
     row = _manifest(classified_workspace)[-1]
     assert (row["kommune"], row["slug"], row["file"], row["start_year"], row["end_year"]) == ("Odder", "odder", "odder/odder-strategi.pdf", "2024", "2027")
     copied = classified_workspace / "corpus" / row["file"]
@@ -63,10 +63,10 @@ def test_unknown_kommune_or_unreadable_file_adds_nothing(runner, workspace_dir: 
     broken = tmp_path / "itu.pdf"
     broken.write_bytes(good.read_bytes()[:300])
     cases = [
-        (["add", "Oder", str(good)], "Unknown kommune 'Oder'. Did you mean: Odder"),
-        (["add", "odder", str(empty)], "tom.pdf: the file is empty."),
+        (["add", "Oder", str(good)], "Ukendt kommune 'Oder'. Mente du: Odder"),
+        (["add", "odder", str(empty)], "tom.pdf: filen er tom."),
         (["add", "odder", str(broken)], "itu.pdf: "),
-        (["add", "odder", str(tmp_path / "findes-ikke.pdf")], "findes-ikke.pdf: file not found."),
+        (["add", "odder", str(tmp_path / "findes-ikke.pdf")], "findes-ikke.pdf: filen findes ikke."),
     ]
     for args, message in cases:
         result = runner.invoke(app, [*args, "-w", str(workspace_dir)])
@@ -82,7 +82,7 @@ def test_same_file_twice_is_refused(runner, workspace_dir: Path, tmp_path: Path)
     assert runner.invoke(app, ["add", "odder", str(source), "-w", str(workspace_dir)]).exit_code == 0
     again = runner.invoke(app, ["add", "Odder", str(source), "-w", str(workspace_dir)])
     assert again.exit_code == 2
-    assert "strategi.pdf: already in the corpus for Odder as corpus/odder/strategi.pdf" in _flat(again.output)
+    assert "strategi.pdf: findes allerede i korpus for Odder som corpus/odder/strategi.pdf" in _flat(again.output)
     assert [r["kommune"] for r in _manifest(workspace_dir)].count("Odder") == 1
 
 
@@ -90,7 +90,7 @@ def test_older_document_does_not_displace_the_newest(runner, classified_workspac
     source = make_scan(tmp_path / "gammel.pdf", [["Hjørring Kommunes it-strategi", "", *TEXT[2:]]], scanned=set())
     result = runner.invoke(app, ["add", "hjørring", str(source), "--period", "2010-2013", "-w", str(classified_workspace)])
     assert result.exit_code == 0, result.output
-    assert "Hjørring has a newer document, which compare and classify use: Hjørring Kommunes Digitaliseringsstrategi 2030 (2025-2030)" in _flat(result.output)
+    assert "Hjørring har et nyere dokument, som compare og classify bruger: Hjørring Kommunes Digitaliseringsstrategi 2030 (2025-2030)" in _flat(result.output)
     compared = runner.invoke(app, ["compare", "hjoerring", "horsens", "-w", str(classified_workspace)])
     assert compared.exit_code == 0, compared.output
     assert "Digitaliseringsstrategi 2030" in _flat(compared.output) and "it-strategi" not in compared.output
@@ -101,7 +101,7 @@ def test_bundled_workspace_is_not_changed(runner, tmp_path: Path, monkeypatch):
     source = make_scan(tmp_path / "strategi.pdf", [TEXT], scanned=set())
     result = runner.invoke(app, ["add", "odder", str(source)])
     assert result.exit_code == 2
-    assert "is the bundled workspace, the project's own corpus: create your own with 'strategikompas init DIR'" in _flat(result.output)
+    assert "er den medfølgende arbejdsmappe, projektets eget korpus: opret din egen med 'strategikompas init DIR'" in _flat(result.output)
 
 
 def test_matrix_has_one_column_per_kommune_bug_older_document_was_a_second_column(runner, classified_workspace: Path, tmp_path: Path):
@@ -151,20 +151,20 @@ def test_remove_takes_an_added_document_out_with_its_results(runner, classified_
         assert s.document("odder/strategi.pdf") is not None
     result = runner.invoke(app, ["remove", "corpus/odder/strategi.pdf", "-w", str(classified_workspace)])  # a path works too
     assert result.exit_code == 0, result.output
-    assert "Removed from the corpus: Odder: Digitaliseringsstrategi for Odder Kommune 2024-2027 (corpus/odder/strategi.pdf)" in _flat(result.output)
+    assert "Fjernet fra korpus: Odder: Digitaliseringsstrategi for Odder Kommune 2024-2027 (corpus/odder/strategi.pdf)" in _flat(result.output)
     assert (classified_workspace / "corpus" / "manifest.csv").read_bytes() == before
     assert not (classified_workspace / "corpus" / "odder" / "strategi.pdf").exists()
     with Store(store) as s:
         assert s.document("odder/strategi.pdf") is None
     again = runner.invoke(app, ["compare", "odder", "hjoerring", "-w", str(classified_workspace)])
-    assert again.exit_code == 2 and "'Odder' has no document in the corpus" in _flat(again.output)
+    assert again.exit_code == 2 and "'Odder' har intet dokument i korpus" in _flat(again.output)
 
 
 def test_remove_of_a_file_not_in_the_corpus_names_what_is(runner, workspace_dir: Path):
     before = (workspace_dir / "corpus" / "manifest.csv").read_bytes()
     result = runner.invoke(app, ["remove", "odder/findes-ikke.pdf", "-w", str(workspace_dir)])
     assert result.exit_code == 2
-    assert "odder/findes-ikke.pdf: not a document of the corpus (corpus/manifest.csv lists: hjoerring/" in _flat(result.output)
+    assert "odder/findes-ikke.pdf: ikke et dokument i korpus (corpus/manifest.csv indeholder: hjoerring/" in _flat(result.output)
     assert (workspace_dir / "corpus" / "manifest.csv").read_bytes() == before
 
 
@@ -203,7 +203,7 @@ def test_remove_with_a_corrupt_store_deleted_the_row_and_orphaned_the_file(runne
     store.parent.mkdir(parents=True, exist_ok=True)
     store.write_bytes(b"this is not a database" * 100)
     result = runner.invoke(app, ["remove", "odder/strategi.txt", "-w", str(workspace_dir)])
-    assert result.exit_code == 2 and "corrupt" in _flat(result.output)
+    assert result.exit_code == 2 and "ødelagt" in _flat(result.output)
     assert (workspace_dir / "corpus" / "manifest.csv").read_bytes() == manifest
     assert path.is_file()
 
@@ -220,7 +220,7 @@ def test_remove_through_a_symlinked_folder_deleted_a_file_outside_the_workspace(
     folder.rmdir()
     folder.symlink_to(outside, target_is_directory=True)
     result = runner.invoke(app, ["remove", "odder/strategi.txt", "-w", str(workspace_dir)])
-    assert result.exit_code == 2 and "outside the corpus" in _flat(result.output)
+    assert result.exit_code == 2 and "uden for korpus" in _flat(result.output)
     assert (outside / "strategi.txt").read_text(encoding="utf-8") == "a file of the user's own"
 
 
@@ -235,7 +235,7 @@ def test_add_accepted_an_html_login_page_named_pdf_silently(runner, workspace_di
     before = (workspace_dir / "corpus" / "manifest.csv").read_bytes()
     result = runner.invoke(app, ["add", "odder", str(login), "-w", str(workspace_dir)])
     assert result.exit_code == 2
-    assert "the name says a PDF, but the bytes are a web page (HTML)" in _flat(result.output) and "--force" in result.output
+    assert "navnet siger en PDF, men indholdet er en webside (HTML)" in _flat(result.output) and "--force" in result.output
     assert (workspace_dir / "corpus" / "manifest.csv").read_bytes() == before and not (workspace_dir / "corpus" / "odder").exists()
     forced = runner.invoke(app, ["add", "odder", str(login), "--force", "-w", str(workspace_dir)])
     assert forced.exit_code == 0, forced.output

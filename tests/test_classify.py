@@ -85,18 +85,18 @@ def test_classify_corpus_stores_rows_and_csv(classified_workspace: Path, runner,
 def test_rerun_on_unchanged_documents_does_no_nlp_work(classified_workspace: Path):
     """A second classify reads the store: neither spaCy nor scikit-learn is imported."""
     first = subprocess.run(
-        [sys.executable, "-m", "strategikompas", "classify", "horsens", "-w", str(classified_workspace)],
+        [sys.executable, "-m", "strategikompas", "classify", "horsens@2011-2015", "-w", str(classified_workspace)],
         capture_output=True, text=True, timeout=300,
     )
     assert first.returncode == 0, first.stderr
-    assert "1 classified" in first.stderr
+    assert "1 klassificeret" in first.stderr
     code = textwrap.dedent(
         f"""
         import sys
         from strategikompas import codebook, classify
         from strategikompas.workspace import open_workspace
         ws = open_workspace({str(classified_workspace)!r})
-        run = classify.run(ws, ["horsens"], codebook.load(ws.codebook_path))
+        run = classify.run(ws, ["horsens@2011-2015"], codebook.load(ws.codebook_path))
         print(len(run.report.unchanged), len(run.report.classified), len(run.records))
         print("spacy" in sys.modules, "sklearn" in sys.modules)
         """
@@ -116,7 +116,7 @@ def test_changed_document_is_classified_again(classified_workspace: Path, runner
     path.write_text(path.read_text(encoding="utf-8") + "\n\nKommunen vil styrke cybersikkerheden.\n", encoding="utf-8")
     result = runner.invoke(app, ["classify", "herning", "-w", str(classified_workspace)])
     assert result.exit_code == 0, result.output
-    assert "1 classified, 0 unchanged" in result.output
+    assert "1 klassificeret, 0 uændret" in result.output
     with Store(ws.store_path) as store:
         doc_id = f"herning/{path.name}"
         assert store.sentences(doc_id)[-1].sentence == "Kommunen vil styrke cybersikkerheden."
@@ -213,7 +213,7 @@ def test_model_is_retrained_when_the_annotations_change(tmp_path: Path):
     gold.write_text("\n".join([json.dumps(row), *lines[1:]]) + "\n", encoding="utf-8")
     assert model_id(annotations, book) != first.id
     second = load_or_train(annotations, book, models, said.append)
-    assert second.id != first.id and len(said) == 1 and "Training" in said[0]
+    assert second.id != first.id and len(said) == 1 and "Træner" in said[0]
     assert [p.name for p in models.iterdir()] == [second.path.name]  # the stale model is gone
 
 
@@ -228,7 +228,7 @@ def test_damaged_model_file_is_rebuilt_not_used(tmp_path: Path):
     saved.write_bytes(saved.read_bytes()[:100])
     said: list[str] = []
     trained = load_or_train(annotations, book, models, said.append)
-    assert len(said) == 1 and "not usable" in said[0] and str(saved) in said[0]
+    assert len(said) == 1 and "kan ikke bruges" in said[0] and str(saved) in said[0]
     assert trained.path.stat().st_size > 1000
 
 
@@ -279,13 +279,13 @@ def test_non_danish_document_is_skipped_unless_forced(classified_workspace: Path
     doc.write_text(SWEDISH, encoding="utf-8")
     result = runner.invoke(app, ["classify", str(doc), "--jsonl", "-", "-w", str(classified_workspace)])
     assert result.exit_code == 0, result.output
-    assert "skipped" in result.output and str(doc) in result.output and "--force" in result.output
-    assert "looks Swedish (sv), not Danish" in " ".join(result.output.split())
+    assert "sprunget over" in result.output and str(doc) in result.output and "--force" in result.output
+    assert "ligner svensk (sv), ikke dansk" in " ".join(result.output.split())
     assert not [line for line in result.stdout.splitlines() if line.startswith("{")]
     forced = runner.invoke(app, ["classify", str(doc), "--force", "--jsonl", "-", "-w", str(classified_workspace)])
     assert forced.exit_code == 0, forced.output
     rows = [json.loads(line) for line in forced.stdout.splitlines() if line.startswith("{")]
-    assert len(rows) == 3 and "skipped:" not in forced.output
+    assert len(rows) == 3 and "sprunget over:" not in forced.output
 
 
 def test_progress_is_told_how_many_documents_need_work(classified_workspace: Path):
@@ -366,8 +366,11 @@ def test_killed_classify_leaves_whole_documents_and_a_rerun_finishes(classified_
     assert counts and all(n == k > 0 for n, k in counts)
     rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
-    done = re.search(r"(\d+) classified, (\d+) unchanged", rerun.stderr)
-    assert done and int(done.group(2)) == len(counts) and int(done.group(1)) + len(counts) == 4
+    done = re.search(r"(\d+) klassificeret, (\d+) uændret", rerun.stderr)
+    from strategikompas.corpus import load_manifest
+
+    in_corpus = len(load_manifest(classified_workspace / "corpus" / "manifest.csv"))
+    assert done and int(done.group(2)) == len(counts) and int(done.group(1)) + len(counts) == in_corpus
 
 
 def test_a_planted_model_file_runs_no_code(tmp_path: Path):
@@ -396,5 +399,5 @@ def test_a_planted_model_file_runs_no_code(tmp_path: Path):
     said: list[str] = []
     trained = load_or_train(annotations, book, models, said.append)
     assert not marker.exists()
-    assert said and "not usable" in said[0]
+    assert said and "kan ikke bruges" in said[0]
     assert trained.path.suffix == MODEL_SUFFIX and not list(models.glob("*.pkl"))

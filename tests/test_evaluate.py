@@ -81,7 +81,7 @@ def test_reported_accuracy_is_what_evaluate_measures():
 def test_annotation_file_with_unknown_label_names_file_and_line(tmp_path: Path):
     bad = tmp_path / "labels.jsonl"
     bad.write_text('{"id": "x-1", "labels": []}\n{"id": "x-2", "labels": ["borger", "økonomi"]}\n', encoding="utf-8")
-    with pytest.raises(DataFileError, match=r"labels.jsonl, line 2: unknown label\(s\) økonomi"):
+    with pytest.raises(DataFileError, match=r"labels.jsonl, linje 2: ukendt label økonomi"):
         load_labels(bad)
 
 
@@ -118,7 +118,7 @@ def test_evaluate_cli_prints_the_table_and_writes_csv(runner, workspace_dir: Pat
     out = tmp_path / "evaluering.csv"
     result = runner.invoke(app, ["evaluate", "--csv", str(out), "--dialect", "standard", "-w", str(workspace_dir)])
     assert result.exit_code == 0, result.output
-    assert "micro" in result.output and "macro" in result.output and "Datasikkerhed" in result.output
+    assert "mikro" in result.output and "makro" in result.output and "Datasikkerhed" in result.output
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == COLUMNS
@@ -139,7 +139,7 @@ def test_evaluate_needs_two_documents(runner, workspace_dir: Path):
     (folder / "gold.jsonl").write_text("\n".join(gold) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["evaluate", "-w", str(workspace_dir)])
     assert result.exit_code == 1
-    assert "at least two documents" in result.output
+    assert "mindst to dokumenter" in result.output
 
 
 def test_compare_shows_each_focus_areas_measured_f1_after_evaluate(runner, workspace_dir: Path, tmp_path: Path):
@@ -153,7 +153,7 @@ def test_compare_shows_each_focus_areas_measured_f1_after_evaluate(runner, works
         return " ".join(result.output.split())
 
     before = shares_table()
-    assert "run 'strategikompas evaluate' (F1 then shows here)" in before and "F1 (målt)" not in before
+    assert "kør 'strategikompas evaluate', så vises F1 pr. fokusområde her" in before and "F1 (målt)" not in before
     assert runner.invoke(app, ["evaluate", "-w", str(workspace_dir)]).exit_code == 0
     record = json.loads((workspace_dir / "results" / "evaluering.json").read_text(encoding="utf-8"))
     book = codebook.load(workspace_dir / "data" / "fokusomraader.toml")
@@ -162,7 +162,7 @@ def test_compare_shows_each_focus_areas_measured_f1_after_evaluate(runner, works
     assert record["model"] == model_id(target, book) and record["sentences"] == 75
     shown = shares_table()
     assert "F1 (målt)" in shown
-    assert all(f"│ {record['classifier'][lid]['f1']:.2f} │" in shown for lid in book.ids)
+    assert all(f"│ {record['classifier'][lid]['f1']:.2f} │".replace('.', ',') in shown for lid in book.ids)
     from strategikompas import compare as cmp
     from strategikompas.workspace import open_workspace
 
@@ -172,7 +172,7 @@ def test_compare_shows_each_focus_areas_measured_f1_after_evaluate(runner, works
     # the annotated set changes: the record measured another model and is not shown
     lines = (target / "gold.jsonl").read_text(encoding="utf-8").splitlines()
     (target / "gold.jsonl").write_text("\n".join(lines[:-1]) + "\n" + lines[-1].replace('"labels": [', '"labels": ["data", ', 1) + "\n", encoding="utf-8")
-    assert "run 'strategikompas evaluate' (F1 then shows here)" in shares_table()
+    assert "kør 'strategikompas evaluate', så vises F1 pr. fokusområde her" in shares_table()
 
 
 def test_written_set_agreement_and_gold_are_what_the_annotation_files_give():

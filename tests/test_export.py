@@ -116,7 +116,13 @@ def test_export_command_writes_every_table_to_xlsx(runner, workspace_dir, tmp_pa
     book = load_workbook(out)
     assert {"linksamling", "matrix", "andele", "dokumenter", "belaeg", "saerlige_ord", "lighed"} <= set(book.sheetnames)
     assert book["linksamling"].max_row == 65
-    assert book["matrix"]["B2"].number_format == "0.0%"
+    matrix = book["matrix"]
+    header = [c.value for c in matrix[1]]
+    assert header[:4] == ["kommune", "periode", "saetninger", "borger"] and "antal_borger" in header
+    assert matrix.cell(row=2, column=4).number_format == "0.0%"
+    for row in matrix.iter_rows(min_row=2, values_only=True):  # each share beside its count and base
+        values = dict(zip(header, row, strict=True))
+        assert values["antal_borger"] == round(values["borger"] * values["saetninger"])
 
 
 def test_export_command_csv_per_table(runner, workspace_dir, tmp_path):

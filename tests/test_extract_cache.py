@@ -76,11 +76,11 @@ def test_bad_document_leaves_nothing_in_the_cache(tmp_path):
     cache = tmp_path / "cache"
     bad = tmp_path / "cut.pdf"
     bad.write_bytes(two_column_pdf(tmp_path / "whole.pdf").read_bytes()[:300])
-    with pytest.raises(DocumentError, match="cut.pdf: damaged"):
+    with pytest.raises(DocumentError, match="cut.pdf: ødelagt"):
         extract_cached(bad, cache)
     empty = tmp_path / "tom.txt"
     empty.write_bytes(b"")
-    with pytest.raises(DocumentError, match="tom.txt: the file is empty"):
+    with pytest.raises(DocumentError, match="tom.txt: filen er tom"):
         extract_cached(empty, cache)
     assert entries(cache) == []
 

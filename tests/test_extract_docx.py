@@ -52,9 +52,9 @@ def test_word_document_without_page_breaks_has_no_page_numbers(tmp_path):
 @pytest.mark.parametrize(
     "name, make, problem",
     [
-        ("itu.docx", lambda good: good[: len(good) // 2], "itu.docx: damaged Word document"),
-        ("gammel.doc", lambda good: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "gammel.doc: an old Word (.doc) or other Office file: save it as .docx or PDF"),
-        ("laast.docx", lambda good: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "laast.docx: encrypted (needs a password)"),
+        ("itu.docx", lambda good: good[: len(good) // 2], "itu.docx: ødelagt Word-dokument"),
+        ("gammel.doc", lambda good: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "gammel.doc: en gammel Word-fil (.doc) eller anden Office-fil: gem den som .docx eller PDF"),
+        ("laast.docx", lambda good: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "laast.docx: krypteret (kræver en adgangskode)"),
     ],
 )
 def test_bad_word_files_are_named(tmp_path, name, make, problem):
@@ -69,7 +69,7 @@ def test_zip_that_is_not_a_word_document_is_refused(tmp_path):
     path = tmp_path / "arkiv.docx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("noter.txt", "Vi vil styrke informationssikkerheden.")
-    with pytest.raises(DocumentError, match=r"arkiv.docx: not a PDF, Word document \(.docx\), web page or text file"):
+    with pytest.raises(DocumentError, match=r"arkiv.docx: ikke en PDF, et Word-dokument \(.docx\), en webside eller en tekstfil"):
         extract_path(path)
 
 
@@ -88,7 +88,7 @@ def test_add_a_word_document_to_the_corpus(runner, workspace_dir, tmp_path):
     result = runner.invoke(app, ["add", "odder", str(path), "-w", str(workspace_dir)])
     assert result.exit_code == 0, result.output
     assert (workspace_dir / "corpus" / "odder" / "odder-strategi.docx").read_bytes() == path.read_bytes()
-    assert "docx, 2 pages" in " ".join(result.output.split())
+    assert "Word-dokument, 2 sider" in " ".join(result.output.split())
 
 
 def test_docx_zip_bomb_ran_200_s_and_took_6_gb(tmp_path):
@@ -104,5 +104,5 @@ def test_docx_zip_bomb_ran_200_s_and_took_6_gb(tmp_path):
     started = time.monotonic()
     with pytest.raises(DocumentError) as caught:
         extract_path(path)
-    assert "bombe.docx" in str(caught.value) and "refused" in str(caught.value)
+    assert "bombe.docx" in str(caught.value) and "afvist" in str(caught.value)
     assert time.monotonic() - started < 30

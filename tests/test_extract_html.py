@@ -68,5 +68,5 @@ def test_pdf_links_are_absolute_and_unique():
 def test_web_page_without_main_text_is_a_clear_error(tmp_path):
     path = tmp_path / "tom.html"
     path.write_text("<!DOCTYPE html><html><head><title>x</title></head><body><nav><a href='/'>Forside</a></nav><footer>Odder Kommune</footer></body></html>", encoding="utf-8")
-    with pytest.raises(DocumentError, match="tom.html: the web page has no main text"):
+    with pytest.raises(DocumentError, match="tom.html: websiden har ingen hovedtekst"):
         extract_path(path)

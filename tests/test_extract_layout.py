@@ -155,7 +155,7 @@ def test_zero_page_pdf_is_named(tmp_path, bad):
     pdf.close()
     from strategikompas.extract.detect import DocumentError
 
-    with pytest.raises(DocumentError, match="tom.pdf: the PDF has no pages"):
+    with pytest.raises(DocumentError, match="tom.pdf: PDF'en har ingen sider"):
         extract_path(path)
 
 
@@ -177,7 +177,7 @@ def test_extract_tree_shows_vision_themes_and_pages(runner, tmp_path):
 
 def test_replacement_character_is_flagged_with_its_pages():
     blocks = [Block("Digitalisering", 1), Block("Bedre \ufffdkonomi", 3), Block("Vi \ufffdnsker", 5), Block("Ok", 6)]
-    assert replacement_warnings(blocks, "x.pdf") == ["x.pdf: contains U+FFFD (characters the PDF's fonts do not map to text) on page(s) 3, 5"]
+    assert replacement_warnings(blocks, "x.pdf") == ["x.pdf: indeholder U+FFFD (tegn, som PDF'ens skrifttyper ikke oversætter til tekst) på siderne 3, 5"]
     assert replacement_warnings(blocks[:1], "x.pdf") == []
 
 

@@ -61,7 +61,7 @@ def test_scanned_pages_are_read_by_ocr_with_their_page_numbers(tmp_path, fresh_o
     assert "Medarbejderne skal have de digitale kompetencer" in pages[2]  # the text layer
     assert "Data skal deles sikkert på tværs af forvaltningerne." in pages[3]
     assert strategy.ocr_pages == [1, 3] and strategy.unread_pages == []
-    assert any("pages 1, 3 without a text layer read by OCR (tesseract" in w for w in strategy.warnings)
+    assert any("siderne 1, 3 uden tekstlag er læst med OCR (tesseract" in w for w in strategy.warnings)
 
 
 @needs_tesseract
@@ -93,13 +93,13 @@ def test_picture_without_words_says_ocr_found_no_text(tmp_path, fresh_ocr):
     c.rect(50, 50, 400, 600, fill=1)  # ink, but no words
     c.showPage()
     c.save()
-    with pytest.raises(DocumentError, match=r"billede.pdf: no text layer, and OCR found no text on page 1"):
+    with pytest.raises(DocumentError, match=r"billede.pdf: intet tekstlag, og OCR fandt ingen tekst på side 1"):
         extract_path(path)
 
 
 def test_scan_without_tesseract_names_what_to_install(tmp_path, without_tesseract):
     path = make_scan(tmp_path / "scan.pdf", [PAGE_1, PAGE_3])
-    with pytest.raises(DocumentError, match=r"scan.pdf: no text layer: needs OCR \(tesseract is not installed: install tesseract-ocr and tesseract-ocr-dan"):
+    with pytest.raises(DocumentError, match=r"scan.pdf: intet tekstlag: kræver OCR \(tesseract er ikke installeret: installer tesseract-ocr og tesseract-ocr-dan"):
         extract_path(path)
 
 
@@ -108,7 +108,7 @@ def test_mixed_pdf_without_tesseract_keeps_its_text_and_names_the_unread_pages(t
     strategy = extract_path(path)
     assert list(_text(strategy)) == [2]
     assert strategy.unread_pages == [1, 3] and strategy.ocr_pages == []
-    assert any("pages 1, 3 without a text layer not read: tesseract is not installed" in w for w in strategy.warnings)
+    assert any("siderne 1, 3 uden tekstlag blev ikke læst: tesseract er ikke installeret" in w for w in strategy.warnings)
 
 
 @needs_tesseract
@@ -116,7 +116,7 @@ def test_tesseract_without_danish_data_is_named(tmp_path, monkeypatch, fresh_ocr
     monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # a folder without dan.traineddata
     ocr.forget()
     assert ocr.engine() is None
-    assert "tesseract has no Danish data: install tesseract-ocr and tesseract-ocr-dan" in ocr.missing()
+    assert "tesseract har ikke de danske sprogdata: installer tesseract-ocr og tesseract-ocr-dan" in ocr.missing()
 
 
 @needs_tesseract
@@ -127,8 +127,8 @@ def test_tesseract_failing_on_pages_names_them_and_keeps_the_rest(tmp_path, monk
     strategy = extract_path(path)
     assert list(_text(strategy)) == [2]
     assert strategy.unread_pages == [1, 3]
-    assert [w.split(":")[0] for w in strategy.warnings if "tesseract failed" in w] == ["blandet.pdf"] * 2
-    assert any(w.startswith("blandet.pdf: page 3 (no text layer): tesseract failed") for w in strategy.warnings)
+    assert [w.split(":")[0] for w in strategy.warnings if "tesseract fejlede" in w] == ["blandet.pdf"] * 2
+    assert any(w.startswith("blandet.pdf: side 3 (intet tekstlag): tesseract fejlede") for w in strategy.warnings)
 
 
 @needs_tesseract
@@ -136,13 +136,13 @@ def test_tesseract_failing_on_every_page_says_so(tmp_path, monkeypatch, fresh_oc
     path = make_scan(tmp_path / "scan.pdf", [PAGE_1, PAGE_3])
     assert ocr.engine() is not None
     monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
-    with pytest.raises(DocumentError, match=r"scan.pdf: no text layer, and OCR failed: page 2 \(no text layer\): tesseract failed"):
+    with pytest.raises(DocumentError, match=r"scan.pdf: intet tekstlag, og OCR fejlede: side 2 \(intet tekstlag\): tesseract fejlede"):
         extract_path(path)
 
 
 def test_blank_pdf_says_its_pages_are_blank(tmp_path):
     path = make_scan(tmp_path / "tom.pdf", [[], []])
-    with pytest.raises(DocumentError, match=r"tom.pdf: no text: its pages are blank"):
+    with pytest.raises(DocumentError, match=r"tom.pdf: ingen tekst: siderne er tomme"):
         extract_path(path)
 
 
@@ -170,7 +170,7 @@ def test_classify_a_scanned_pdf_gives_sentences_with_pages_and_says_ocr(runner, 
     by_page = {row["page"]: row for row in rows}
     assert sorted(by_page) == [1, 2, 3]
     assert "sikkerhed" in by_page[1]["labels"] and "kompetencer" in by_page[2]["labels"]
-    assert "read by OCR" in result.stderr
+    assert "læst med OCR" in result.stderr
 
 
 @needs_tesseract
@@ -201,7 +201,7 @@ def test_doctor_says_which_ocr_is_used(runner, workspace_dir, fresh_ocr):
 def test_doctor_without_tesseract_says_what_to_install(runner, workspace_dir, without_tesseract):
     result = runner.invoke(app, ["doctor", "-w", str(workspace_dir)])
     assert result.exit_code == 0, result.output
-    assert "OCR: none: tesseract is not installed: install tesseract-ocr and tesseract-ocr-dan" in " ".join(result.output.split())
+    assert "OCR: ingen: tesseract er ikke installeret: installer tesseract-ocr og tesseract-ocr-dan" in " ".join(result.output.split())
 
 
 @needs_tesseract
@@ -340,8 +340,8 @@ def test_photo_page_with_a_short_caption_keeps_its_text_layer(tmp_path, fresh_oc
 
 
 def test_stamped_scan_without_tesseract_says_it_needs_ocr(tmp_path, without_tesseract):
-    with pytest.raises(DocumentError, match="needs OCR"):  # the stamps recur: dropped as a footer
+    with pytest.raises(DocumentError, match="kræver OCR"):  # the stamps recur: dropped as a footer
         extract_path(make_scan(tmp_path / "two.pdf", [PAGE_1, PAGE_2], stamp="Bilag 4, side {n}"))
     one = extract_path(make_scan(tmp_path / "one.pdf", [PAGE_1], stamp="Bilag 4, side {n}"))  # the stamp is all it has
-    assert any("page 1: a few characters over a full-page picture; if it is a scan, it needs OCR: tesseract is not installed" in w
+    assert any("side 1: nogle få tegn over et helsidesbillede; hvis det er en scanning, kræver den OCR: tesseract er ikke installeret" in w
                for w in one.warnings)

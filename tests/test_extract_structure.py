@@ -23,9 +23,20 @@ from conftest import REAL_PDF, ROOT, needs_shared
 CORPUS = ROOT / "corpus"
 
 
+def seed_path(slug: str):
+    """The kommune's document from the seeds (Horsens also has the team's later example version)."""
+    return next(p for p in sorted((CORPUS / slug).glob("*.txt")) if "eksempeltekst" not in _manifest_titles().get(p.name, ""))
+
+
+def _manifest_titles() -> dict[str, str]:
+    import csv
+
+    with (CORPUS / "manifest.csv").open(encoding="utf-8") as handle:
+        return {row["file"].split("/")[-1]: row["title"] for row in csv.DictReader(handle)}
+
+
 def corpus_doc(slug: str):
-    path = next((CORPUS / slug).glob("*.txt"))
-    return extract_path(path, kommune=slug)
+    return extract_path(seed_path(slug), kommune=slug)
 
 
 def body_text(strategy) -> str:
@@ -116,7 +127,7 @@ def test_every_paragraph_is_in_a_section():
         s = corpus_doc(slug)
         text = body_text(s)
         titles = {x.title for x in s.sections}
-        path = next((CORPUS / slug).glob("*.txt"))
+        path = seed_path(slug)
         read = text_blocks(path.read_text(encoding="utf-8"))
         dropped = set(tidy(read).dropped)  # page furniture, menus, contents: counted, not content
         for block in split_glued_headings(read):
@@ -229,7 +240,7 @@ def test_a_norwegian_document_is_flagged(tmp_path):
     path.write_text("Digitaliseringsstrategi 2024-2028\n\n" + NORWEGIAN * 3, encoding="utf-8")
     s = extract_path(path)
     assert s.language == "no"
-    assert any("looks Norwegian (no), not Danish" in w for w in s.warnings)
+    assert any("ligner norsk (no), ikke dansk" in w for w in s.warnings)
 
 
 def test_table_of_contents_is_not_a_section(tmp_path):

@@ -61,12 +61,13 @@ def test_fetch_table_summary_and_exit_0(runner, workspace_dir, server):
     linksamling.save(workspace_dir / "data" / "linksamling.csv", [row("Odder", server.url_for("/o.pdf")), row("Ishøj", server.url_for("/gone.pdf")), row("Assens", "")])
     result = fetch(runner, workspace_dir, *FAST)
     assert result.exit_code == 0, result.output
-    assert "Odder" in result.output and "downloaded" in result.output
-    assert "Ishøj" in result.output and "dead" in result.output
-    assert "2 documents: 1 downloaded, 1 dead; 1 row(s) without a URL skipped" in result.output
-    assert "No URL: Assens" in result.output  # every row is accounted for by name
+    assert "Odder" in result.output and "hentet" in result.output
+    assert "Ishøj" in result.output and "død" in result.output
+    assert "downloaded" not in result.output and "dead" not in result.output  # the ids stay in the manifest
+    assert "2 dokumenter: hentet 1, død 1; 1 række uden URL sprunget over" in result.output
+    assert "Ingen URL: Assens" in result.output  # every row is accounted for by name
     again = fetch(runner, workspace_dir, *FAST, "odder")
-    assert again.exit_code == 0 and "1 documents" not in again.output and "1 document: 1 downloaded" in again.output
+    assert again.exit_code == 0 and "1 dokumenter" not in again.output and "1 dokument: hentet 1" in again.output
 
 
 def test_dry_run_downloads_nothing(runner, workspace_dir, server):
@@ -74,7 +75,7 @@ def test_dry_run_downloads_nothing(runner, workspace_dir, server):
     before = (workspace_dir / "corpus" / "manifest.csv").read_bytes()
     result = fetch(runner, workspace_dir, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "Would fetch 1 document" in result.output and "download" in result.output
+    assert "Ville hente 1 dokument" in result.output and "hent" in result.output
     assert server.log == []
     assert (workspace_dir / "corpus" / "manifest.csv").read_bytes() == before
 
@@ -83,12 +84,12 @@ def test_failure_exits_1(runner, workspace_dir):
     linksamling.save(workspace_dir / "data" / "linksamling.csv", [row("Odder", f"http://127.0.0.1:{closed_port()}/x.pdf")])
     result = fetch(runner, workspace_dir, *FAST)
     assert result.exit_code == 1
-    assert "error" in result.output and "cannot connect" in result.output
+    assert "fejl" in result.output and "kan ikke forbinde" in result.output
 
 
 @pytest.mark.parametrize(
     "args, message",
-    [(["--contact", "nobody"], "is not an e-mail address"), (["nowhere-kommune"], "Unknown kommune"), (["--concurrency", "0"], "--concurrency must be"), (["--archive-url", "ftp://x"], "--archive-url")],
+    [(["--contact", "nobody"], "er ikke en e-mailadresse"), (["nowhere-kommune"], "Ukendt kommune"), (["--concurrency", "0"], "--concurrency skal være"), (["--archive-url", "ftp://x"], "--archive-url")],
 )
 def test_bad_usage_exits_2(runner, workspace_dir, args, message):
     result = fetch(runner, workspace_dir, *args)
@@ -113,8 +114,8 @@ def test_repository_collection_with_unreachable_urls_reports_every_row(runner, w
     assert set(recorded) == {r.slug for r in rows}
     for i, r in enumerate(rows):
         assert recorded[r.slug]["status"] == ("error" if i % 8 == 0 else "dead"), r.kommune
-    assert f"{len(rows)} documents: {len(rows) - 8} dead, 8 error" in result.output
-    assert len(load_manifest(workspace_dir / "corpus" / "manifest.csv")) == 4  # the seeds, still loadable
+    assert f"{len(rows)} dokumenter: død {len(rows) - 8}, fejl 8" in result.output
+    assert len(load_manifest(workspace_dir / "corpus" / "manifest.csv")) == len(load_manifest(ROOT / "corpus" / "manifest.csv"))  # the bundled documents, still loadable
 
 
 class StallingServer(RawServer):
@@ -166,7 +167,7 @@ def test_killed_fetch_leaves_no_partial_file_and_a_rerun_completes(workspace_dir
         srv.release.set()
         rerun = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
         assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-        assert "1 document: 1 downloaded" in rerun.stdout
+        assert "1 dokument: hentet 1" in rerun.stdout
         assert [p.read_bytes() for p in folder.iterdir()] == [PDF]  # the stale temporary file is gone too
     finally:
         srv.close()
@@ -180,7 +181,7 @@ def test_archive_url_from_the_environment(runner, workspace_dir, server, monkeyp
     monkeypatch.setenv("STRATEGIKOMPAS_ARCHIVE_URL", server.url_for("/"))
     result = fetch(runner, workspace_dir, *FAST, "--archive")
     assert result.exit_code == 0, result.output
-    assert "1 document: 1 archived" in result.output
+    assert "1 dokument: fra arkivet 1" in result.output
     odder = next(d for d in load_manifest(workspace_dir / "corpus" / "manifest.csv") if d.slug == "odder")
     assert odder.extra["archived_at"] == "2022-01-01" and odder.extra["status"] == "archived"
     assert (workspace_dir / "corpus" / "odder" / "strategi.pdf").read_bytes() == PDF

@@ -117,29 +117,29 @@ def test_loader_reports_bad_year_by_line_and_column(tmp_path):
     with pytest.raises(DataFileError) as info:
         linksamling.load(path)
     assert info.value.line == 3 and info.value.column == "start_year"
-    assert "l.csv, line 3, column 'start_year'" in str(info.value)
+    assert "l.csv, linje 3, kolonne 'start_year'" in str(info.value)
 
 
 def test_loader_reports_wrong_slug(tmp_path):
     path = write(tmp_path / "l.csv", HEADER + "Hjørring,hjorring,X,andet,,,,,\n")
-    with pytest.raises(DataFileError, match="expected 'hjoerring'") as info:
+    with pytest.raises(DataFileError, match="forventet 'hjoerring'") as info:
         linksamling.load(path)
     assert (info.value.line, info.value.column) == (2, "slug")
 
 
 def test_loader_reports_missing_column(tmp_path):
     path = write(tmp_path / "l.csv", "kommune,slug\nOdder,odder\n")
-    with pytest.raises(DataFileError, match="missing column"):
+    with pytest.raises(DataFileError, match="mangler kolonne"):
         linksamling.load(path)
 
 
 def test_loader_reports_unknown_form_type_and_short_row(tmp_path):
-    with pytest.raises(DataFileError, match="unknown form_type 'strategi'"):
+    with pytest.raises(DataFileError, match="ukendt form_type 'strategi'"):
         linksamling.load(write(tmp_path / "a.csv", HEADER + "Odder,odder,X,strategi,,,,,\n"))
-    with pytest.raises(DataFileError, match="wrong number of fields"):
+    with pytest.raises(DataFileError, match="forkert antal felter"):
         linksamling.load(write(tmp_path / "b.csv", HEADER + "Odder,odder,X\n"))
 
 
 def test_loader_missing_file(tmp_path):
-    with pytest.raises(DataFileError, match="file not found"):
+    with pytest.raises(DataFileError, match="filen findes ikke"):
         linksamling.load(tmp_path / "nope.csv")

@@ -36,7 +36,7 @@ def test_unknown_name_suggests_closest():
     with pytest.raises(UnknownKommuneError) as info:
         resolve("Hjøring", KNOWN)
     assert info.value.suggestions[0] == "Hjørring"
-    assert "Unknown kommune 'Hjøring'" in str(info.value)
+    assert "Ukendt kommune 'Hjøring'" in str(info.value)
 
 
 def test_unknown_name_without_close_match():
@@ -52,7 +52,7 @@ def test_missing_file_is_reported_as_a_file_not_an_unknown_kommune(runner, works
     for command in ("classify", "extract"):
         result = runner.invoke(app, [command, target, "--workspace", str(workspace_dir)])
         assert result.exit_code == 2
-        assert f"{target}: file not found." in result.output and "kommune" not in result.output
+        assert f"{target}: filen findes ikke." in result.output and "kommune" not in result.output
 
 
 def test_a_kommune_name_is_not_taken_for_a_file():

@@ -73,8 +73,8 @@ def test_report_renders_in_headless_chromium(report_file, tmp_path):
 def test_report_shows_every_share_with_its_count_and_the_caveat_without_evaluate(report_file, tmp_path):
     import re
 
-    from strategikompas import compare as cmp
     from strategikompas import codebook
+    from strategikompas import compare as cmp
     from strategikompas.workspace import open_workspace
 
     dom = _dom(report_file, tmp_path)

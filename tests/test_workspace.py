@@ -23,7 +23,7 @@ def test_init_copies_collection_and_corpus(tmp_path):
 def test_init_refuses_non_empty_folder(tmp_path):
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "keep.txt").write_text("mine")
-    with pytest.raises(InputError, match="not empty"):
+    with pytest.raises(InputError, match="ikke tom"):
         init_workspace(tmp_path / "full")
     assert (tmp_path / "full" / "keep.txt").read_text() == "mine"
 
@@ -42,7 +42,7 @@ def test_resolution_order(tmp_path, monkeypatch):
 
 
 def test_not_a_workspace(tmp_path):
-    with pytest.raises(InputError, match="is not a workspace"):
+    with pytest.raises(InputError, match="er ikke en arbejdsmappe"):
         open_workspace(tmp_path)
 
 

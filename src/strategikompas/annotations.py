@@ -43,7 +43,7 @@ class Sentence:
 def _jsonl(path: Path) -> list[tuple[int, dict]]:
     path = Path(path)
     if not path.is_file():
-        raise DataFileError(path, "annotation file not found")
+        raise DataFileError(path, "annoteringsfilen findes ikke")
     rows = []
     with path.open(encoding="utf-8") as handle:
         for line_no, line in enumerate(handle, start=1):
@@ -52,9 +52,9 @@ def _jsonl(path: Path) -> list[tuple[int, dict]]:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise DataFileError(path, f"not JSON ({exc.msg})", line_no) from exc
+                raise DataFileError(path, f"ikke JSON ({exc.msg})", line_no) from exc
             if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
-                raise DataFileError(path, "each line must be an object with an 'id'", line_no)
+                raise DataFileError(path, "hver linje skal være et objekt med et 'id'", line_no)
             rows.append((line_no, obj))
     return rows
 
@@ -63,7 +63,7 @@ def load_sentences(path: Path) -> list[Sentence]:
     out = []
     for line_no, obj in _jsonl(path):
         if not isinstance(obj.get("text"), str) or not obj["text"].strip():
-            raise DataFileError(path, "missing 'text'", line_no)
+            raise DataFileError(path, "mangler 'text'", line_no)
         out.append(Sentence(obj["id"], str(obj.get("source", "")), obj.get("page"), obj["text"], str(obj.get("genre", "")), str(obj.get("doc", ""))))
     return out
 
@@ -75,12 +75,12 @@ def load_labels(path: Path, label_ids: tuple[str, ...] | list[str] = LABEL_IDS) 
     for line_no, obj in _jsonl(path):
         labels = obj.get("labels")
         if not isinstance(labels, list):
-            raise DataFileError(path, "'labels' must be a list", line_no)
+            raise DataFileError(path, "'labels' skal være en liste", line_no)
         unknown = [x for x in labels if x not in known]
         if unknown:
-            raise DataFileError(path, f"unknown label(s) {', '.join(map(str, unknown))}", line_no)
+            raise DataFileError(path, f"{'ukendt label' if len(unknown) == 1 else 'ukendte labels'} {', '.join(map(str, unknown))}", line_no)
         if obj["id"] in out:
-            raise DataFileError(path, f"id {obj['id']} appears twice", line_no)
+            raise DataFileError(path, f"id {obj['id']} står der to gange", line_no)
         out[obj["id"]] = frozenset(labels)
     return out
 
@@ -127,7 +127,7 @@ def load_gold(folder: Path, label_ids=LABEL_IDS) -> tuple[list[Sentence], list[f
     gold = load_labels(folder / GOLD, label_ids)
     missing = [s.id for s in sentences if s.id not in gold]
     if missing:
-        raise DataFileError(folder / GOLD, f"{len(missing)} sentence(s) without gold labels, first {missing[0]}")
+        raise DataFileError(folder / GOLD, f"{len(missing)} sætning(er) uden guldlabels, den første {missing[0]}")
     return sentences, [gold[s.id] for s in sentences]
 
 

@@ -28,7 +28,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import codebook as cb
-from .errors import RunError
+from .errors import RunError, os_problem
 
 # Bump when features, estimator or threshold selection change.
 # 2: the codebook is a prior in the score (PRIOR_WEIGHT), not only a feature.
@@ -330,7 +330,7 @@ def model_id(annotations: Path, book: cb.Codebook) -> str:
         try:
             digest.update(path.read_bytes())
         except OSError as exc:
-            raise RunError(f"{path}: cannot read the annotated set ({exc.strerror})") from exc
+            raise RunError(f"{path}: kan ikke læse det annoterede sæt ({os_problem(exc)})") from exc
     digest.update(f"|{book.version}|{pipeline_id()}|sklearn {_sklearn_version()}|m{MODEL_VERSION}".encode())
     return f"m{MODEL_VERSION}-{digest.hexdigest()[:12]}"
 
@@ -369,13 +369,13 @@ def load_or_train(
             model, meta = FocusModel.from_bytes(path.read_bytes())
             if meta.get("id") == mid:
                 return TrainedModel(mid, model, int(meta["n_sentences"]), path)
-            reason = "it does not match"
+            reason = "den passer ikke"
         except Exception as exc:  # a damaged file is rebuilt, never used
-            reason = f"it is unreadable ({type(exc).__name__})"
+            reason = f"den kan ikke læses ({type(exc).__name__})"
         if announce:
-            announce(f"Model file {path} is not usable ({reason}); training it again.")
+            announce(f"Modelfilen {path} kan ikke bruges ({reason}); træner den igen.")
     elif announce:
-        announce(f"Training the classifier from {annotations} (model {mid}) ...")
+        announce(f"Træner klassifikatoren fra {annotations} (model {mid}) ...")
     model, n = train(annotations, book)
     Path(models_dir).mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, model.to_bytes({"id": mid, "n_sentences": n}))

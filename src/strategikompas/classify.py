@@ -17,7 +17,7 @@ from pathlib import Path
 from . import __version__
 from . import codebook as cb
 from .corpus import Document
-from .errors import InputError
+from .errors import InputError, os_problem
 from .extract.structure import HEADING_MARK
 from .store import SentenceRow, Store
 from .workspace import Workspace
@@ -172,7 +172,7 @@ def _language_problem(strategy, force: bool) -> str | None:
     if language != "da" and not force:
         from .extract.meta import language_name
 
-        return f"the text looks {language_name(language)}, not Danish: skipped (use --force to classify it anyway)"
+        return f"teksten ligner {language_name(language)}, ikke dansk: sprunget over (brug --force for at klassificere den alligevel)"
     return None
 
 
@@ -201,7 +201,7 @@ def classify_documents(
             try:
                 digest = sha256_file(path)
             except OSError as exc:
-                report.failed[doc.doc_id] = f"{path}: {exc.strerror}"
+                report.failed[doc.doc_id] = f"{path}: {os_problem(exc)}"
                 continue
             if store.is_current(doc.doc_id, digest, fp):
                 report.unchanged.append(doc.doc_id)
@@ -217,7 +217,7 @@ def classify_documents(
                 problem = _language_problem(strategy, force)
                 if problem is None:
                     rows = sentence_rows(strategy.sections, book, model.get().model)
-                    problem = None if rows else "no sentences found"
+                    problem = None if rows else "ingen sætninger fundet"
             except InputError as exc:
                 report.failed[doc.doc_id] = str(exc) if str(path) in str(exc) else f"{path}: {exc}"
                 continue
@@ -291,7 +291,7 @@ def classify_paths(
                 rows = sentence_rows(strategy.sections, book, model.get().model)
                 result.records = [record(strategy.kommune, str(path), r) for r in rows]
                 if not rows:
-                    result.skipped = "no sentences found"
+                    result.skipped = "ingen sætninger fundet"
                 else:
                     _announce_warnings(strategy, announce)
         except InputError as exc:
@@ -339,8 +339,8 @@ def run(
     on_plan: Callable[[int], None] | None = None,
 ) -> ClassifyRun:
     """Classify kommuner of the corpus (all by default) and files given by path."""
-    from .compare import resolve_kommuner
-    from .corpus import documents_for, load_manifest, newest_document
+    from .corpus import load_manifest
+    from .versions import select
 
     if rebuild:
         rebuild_store(ws)
@@ -353,7 +353,7 @@ def run(
     if names or not paths:
         manifest = load_manifest(ws.manifest_path)
         if names:
-            docs = [newest_document(documents_for(manifest, k, ws)) for k in resolve_kommuner(ws, names)]
+            docs = [s.document for s in select(ws, names)]  # "horsens" (its newest) or "horsens@2011-2015"
         else:
             docs = manifest
     report = classify_documents(ws, docs, book, on_document, force=force, announce=announce, on_plan=on_plan)

@@ -51,32 +51,32 @@ def _line_of(text: str, needle: str) -> int | None:
 def load(path: Path) -> Codebook:
     path = Path(path)
     if not path.is_file():
-        raise DataFileError(path, "codebook not found")
+        raise DataFileError(path, "kodebogen findes ikke")
     raw = path.read_bytes()
     text = raw.decode("utf-8", errors="replace")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
-        raise DataFileError(path, f"not valid TOML ({exc})", int(match.group(1)) if match else None) from exc
+        raise DataFileError(path, f"ikke gyldig TOML ({exc})", int(match.group(1)) if match else None) from exc
     tables = data.get("labels")
     if not isinstance(tables, dict) or not tables:
-        raise DataFileError(path, "no [labels.<id>] tables")
+        raise DataFileError(path, "ingen [labels.<id>]-tabeller")
     labels = []
     for label_id, spec in tables.items():
         line = _line_of(text, f"[labels.{label_id}]")
         if label_id not in LABEL_IDS:
-            raise DataFileError(path, f"unknown label id '{label_id}' (known: {', '.join(LABEL_IDS)})", line)
+            raise DataFileError(path, f"ukendt label-id '{label_id}' (kendte: {', '.join(LABEL_IDS)})", line)
         if not isinstance(spec, dict):
-            raise DataFileError(path, f"label '{label_id}' must be a table", line)
+            raise DataFileError(path, f"label '{label_id}' skal være en tabel", line)
         terms = spec.get("terms", [])
         phrases = spec.get("phrases", [])
         exclude = spec.get("exclude", [])
         for key, value in (("terms", terms), ("phrases", phrases), ("exclude", exclude)):
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                raise DataFileError(path, f"label '{label_id}': '{key}' must be a list of non-empty strings", line)
+                raise DataFileError(path, f"label '{label_id}': '{key}' skal være en liste af ikke-tomme tekster", line)
         if not terms and not phrases:
-            raise DataFileError(path, f"label '{label_id}' is empty: give it terms or phrases", line)
+            raise DataFileError(path, f"label '{label_id}' er tom: giv den terms eller phrases", line)
         labels.append(
             Label(
                 id=label_id,

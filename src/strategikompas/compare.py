@@ -10,7 +10,6 @@ from . import corpus, linksamling, versions
 from .classify import classify_documents, fingerprint
 from .errors import InputError, RunError
 from .store import Store
-from .versions import resolve_kommuner  # noqa: F401  (kept for the modules that import it from here)
 from .workspace import Workspace
 
 
@@ -437,7 +436,7 @@ def compare_all(
     classify_documents(ws, corpus.newest_documents(corpus.load_manifest(ws.manifest_path)), book, on_document, on_plan=on_plan)
     result = classified_columns(ws, book)
     if not result.columns:
-        raise RunError("No classified documents; run: strategikompas classify")
+        raise RunError("Ingen klassificerede dokumenter; kør: strategikompas classify")
     return result
 
 

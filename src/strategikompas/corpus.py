@@ -54,26 +54,26 @@ def load_manifest(path: Path, *, include_attempts: bool = False) -> list[Documen
     ``include_attempts``."""
     path = Path(path)
     if not path.is_file():
-        raise DataFileError(path, "corpus manifest not found (run 'strategikompas init DIR' or 'strategikompas fetch')")
+        raise DataFileError(path, "korpusmanifestet findes ikke (kør 'strategikompas init DIR' eller 'strategikompas fetch')")
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise DataFileError(path, f"missing column(s) {', '.join(missing)}", 1)
+            raise DataFileError(path, f"mangler kolonne(r) {', '.join(missing)}", 1)
         docs = []
         for line, raw in enumerate(reader, start=2):
             if None in raw or any(raw[c] is None for c in COLUMNS):
-                raise DataFileError(path, "wrong number of fields", line)
+                raise DataFileError(path, "forkert antal felter", line)
             for column in ("kommune", "slug"):
                 if not raw[column].strip():
-                    raise DataFileError(path, f"empty {column}", line, column)
+                    raise DataFileError(path, "tom celle", line, column)
             if not raw["file"].strip():
                 if not (raw.get("status") or "").strip():
-                    raise DataFileError(path, "empty file", line, "file")
+                    raise DataFileError(path, "tom celle", line, "file")
                 if not include_attempts:
                     continue
             if ".." in Path(raw["file"]).parts or Path(raw["file"]).is_absolute():
-                raise DataFileError(path, f"file '{raw['file']}' must be a path inside the corpus", line, "file")
+                raise DataFileError(path, f"file '{raw['file']}' skal være en sti inde i korpus", line, "file")
             docs.append(
                 Document(
                     kommune=raw["kommune"].strip(),
@@ -134,12 +134,12 @@ def documents_for(docs: list[Document], kommune: str, ws=None) -> list[Document]
     error says what would bring one: fetch only when the link collection has its URL."""
     found = [d for d in docs if d.kommune == kommune]
     if not found:
-        add = f"add a file you have with 'strategikompas add {kommune} FILE'"
+        add = f"tilføj en fil, du har, med 'strategikompas add {kommune} FILE'"
         if ws is None or _has_url(ws, kommune):
-            hint = f"run 'strategikompas fetch {kommune}', or {add}"
+            hint = f"kør 'strategikompas fetch {kommune}', eller {add}"
         else:
-            hint = f"KL's link collection has no URL for it (fill the URLs in with 'strategikompas linksamling import KL.pdf'), or {add}"
-        raise NoDocumentError(f"Kommune '{kommune}' has no document in the corpus; {hint}.")
+            hint = f"KL's linksamling har ingen URL til den (udfyld URL'erne med 'strategikompas linksamling import KL.pdf'), eller {add}"
+        raise NoDocumentError(f"Kommune '{kommune}' har intet dokument i korpus; {hint}.")
     return found
 
 
@@ -169,12 +169,13 @@ def _refuse_bundled(ws) -> None:
 
     if ws.bundled or ws.root.resolve() == bundled_root().resolve():
         raise InputError(
-            f"{ws.root} is the bundled workspace, the project's own corpus: create your own with 'strategikompas init DIR' and add documents there."
+            f"{ws.root} er den medfølgende arbejdsmappe, projektets eget korpus: opret din egen med 'strategikompas init DIR', og tilføj dokumenter der."
         )
 
 
 _SUFFIX_KINDS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".txt": "text", ".md": "text"}
-_KIND_NAMES = {"pdf": "a PDF", "docx": "a Word document", "html": "a web page (HTML)", "text": "text"}
+_KIND_NAMES = {"pdf": "en PDF", "docx": "et Word-dokument", "html": "en webside (HTML)", "text": "tekst"}
+KIND_LABELS = {"pdf": "PDF", "docx": "Word-dokument", "html": "webside", "text": "tekst"}  # a document's type, shown
 MIN_SENTENCES = 2  # Danish sentences of five words or more a document must have to be a strategy
 
 
@@ -183,13 +184,13 @@ def _not_a_strategy(source: Path, kind: str, strategy) -> str | None:
     and its bytes another (a login page saved as .pdf), or it has no Danish sentences."""
     said = _SUFFIX_KINDS.get(source.suffix.lower())
     if said and said != kind:
-        return f"the name says {_KIND_NAMES[said]}, but the bytes are {_KIND_NAMES.get(kind, kind)}"
+        return f"navnet siger {_KIND_NAMES[said]}, men indholdet er {_KIND_NAMES.get(kind, kind)}"
     text = "\n".join(s.text for s in strategy.sections)
     sentences = [p for p in re.split(r"(?<=[.!?:])\s+|\n+", text) if len(re.findall(r"[^\W\d_]{2,}", p)) >= 5]
     if strategy.language != "da":
-        return f"its text does not look Danish ({strategy.language})"
+        return f"teksten ligner ikke dansk ({strategy.language})"
     if len(sentences) < MIN_SENTENCES:
-        return f"it has {len(sentences)} Danish sentence{'s' if len(sentences) != 1 else ''} of five words or more"
+        return f"den har {len(sentences)} {'dansk sætning' if len(sentences) == 1 else 'danske sætninger'} på fem ord eller flere"
     return None
 
 
@@ -200,29 +201,29 @@ def add_document(ws, kommune: str, source: Path, title: str | None = None, perio
     and nothing is written. Title and period default to what extraction finds."""
     import datetime as dt
 
-    from .compare import resolve_kommuner
     from .errors import InputError
     from .extract.detect import detect
     from .extract.document import extract_path
     from .fileio import atomic_write_bytes
     from .linksamling import parse_period
     from .names import slugify
+    from .versions import resolve_kommuner
     _refuse_bundled(ws)
     source = Path(source)
     if not source.is_file():
-        raise InputError(f"{source}: file not found." if not source.exists() else f"{source}: not a file.")
+        raise InputError(f"{source}: filen findes ikke." if not source.exists() else f"{source}: ikke en fil.")
     name = resolve_kommuner(ws, [kommune])[0]
     kind = detect(source)
     strategy = extract_path(source, kommune=name)
     problem = None if force else _not_a_strategy(source, kind, strategy)
     if problem:
-        raise InputError(f"{source}: not added: {problem}. Check the file, or add it anyway with --force.")
+        raise InputError(f"{source}: ikke tilføjet: {problem}. Tjek filen, eller tilføj den alligevel med --force.")
     data = source.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     docs = load_manifest(ws.manifest_path, include_attempts=True) if ws.manifest_path.is_file() else []
     for doc in docs:
         if doc.kommune == name and doc.sha256 == digest and doc.file:
-            raise InputError(f"{source}: already in the corpus for {name} as corpus/{doc.file}.")
+            raise InputError(f"{source}: findes allerede i korpus for {name} som corpus/{doc.file}.")
     slug = slugify(name)
     folder = ws.corpus / slug
     stem = slugify(source.stem)[:80].strip("-") or "dokument"
@@ -241,7 +242,7 @@ def add_document(ws, kommune: str, source: Path, title: str | None = None, perio
         period_text=period_text,
         start_year=start,
         end_year=end,
-        source=f"added from {source.resolve()}",
+        source=f"tilføjet fra {source.resolve()}",
         file=f"{slug}/{target.name}",
         sha256=digest,
         added=dt.date.today().isoformat(),
@@ -275,14 +276,14 @@ def remove_document(ws, file: str) -> Document:
     docs = load_manifest(ws.manifest_path, include_attempts=True)
     found = [d for d in docs if d.file and d.file == rel]
     if not found:
-        listed = ", ".join(d.file for d in docs if d.file) or "none"
-        raise InputError(f"{file}: not a document of the corpus (corpus/manifest.csv lists: {listed}).")
+        listed = ", ".join(d.file for d in docs if d.file) or "ingen"
+        raise InputError(f"{file}: ikke et dokument i korpus (corpus/manifest.csv indeholder: {listed}).")
     doc = found[0]
     target = doc.path(ws.corpus)
     corpus = ws.corpus.resolve()
     if target.resolve() != corpus / rel or not target.resolve().is_relative_to(corpus):
         # a symlinked folder or file inside corpus/ points outside it: never delete there
-        raise InputError(f"{file}: the file is a link to {target.resolve()}, outside the corpus; nothing was removed.")
+        raise InputError(f"{file}: filen er et link til {target.resolve()}, uden for korpus; intet blev fjernet.")
     # The stored results go first: a corrupt store fails here, before the manifest row or
     # the file is touched, so nothing is left half-removed.
     if ws.store_path.is_file():

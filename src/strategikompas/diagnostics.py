@@ -20,28 +20,28 @@ def facts(ws: Workspace, codebook_path: Path | None = None) -> list[tuple[str, s
     rows = [
         ("strategikompas", __version__),
         ("spaCy", version("spacy")),
-        ("pipeline", pipeline_id() + ("" if model_installed() else f" (install {MODEL} for the full model)")),
+        ("pipeline", pipeline_id() + ("" if model_installed() else f" (installer {MODEL} for den fulde model)")),
         ("OCR", _ocr()),
-        ("codebook", f"{book.path} (version {book.version}, {len(book.labels)} fokusområder)"),
-        ("workspace", f"{ws.root}" + (" (bundled)" if ws.bundled else "")),
-        ("results", str(ws.results)),
+        ("kodebog", f"{book.path} (version {book.version}, {len(book.labels)} fokusområder)"),
+        ("arbejdsmappe", f"{ws.root}" + (" (medfølgende)" if ws.bundled else "")),
+        ("resultater", str(ws.results)),
     ]
     from .classifier import MODEL_PREFIX, MODEL_SUFFIX, model_id
 
     mid = model_id(ws.annotations_dir, book)
     saved = ws.models_dir / f"{MODEL_PREFIX}{mid}{MODEL_SUFFIX}"
-    rows.append(("annotations", str(ws.annotations_dir)))
-    rows.append(("model", f"{mid} " + (f"(saved: {saved})" if saved.is_file() else "(not trained yet: 'classify' or 'train' builds it)")))
+    rows.append(("annoteringer", str(ws.annotations_dir)))
+    rows.append(("model", f"{mid} " + (f"(gemt: {saved})" if saved.is_file() else "(ikke trænet endnu: 'classify' eller 'train' bygger den)")))
     store = ws.store_path
     if not store.exists():
-        rows.append(("store", f"{store} (not created yet)"))
+        rows.append(("resultatdatabase", f"{store} (ikke oprettet endnu)"))
     else:
         try:
             with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
                 docs, sentences = db.execute("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM sentences)").fetchone()
-            rows.append(("store", f"{store} ({docs} documents, {sentences} sentences)"))
+            rows.append(("resultatdatabase", f"{store} ({docs} dokumenter, {sentences} sætninger)"))
         except sqlite3.DatabaseError as exc:
-            rows.append(("store", f"{store} (unreadable: {exc}; start it over with --rebuild)"))
+            rows.append(("resultatdatabase", f"{store} (kan ikke læses: {exc}; start den forfra med --rebuild)"))
     return rows
 
 
@@ -49,4 +49,4 @@ def _ocr() -> str:
     from .extract import ocr
 
     found = ocr.engine()
-    return f"{found.describe()} ({found.path}), for PDF pages without a text layer" if found else f"none: {ocr.missing()}"
+    return f"{found.describe()} ({found.path}), til PDF-sider uden tekstlag" if found else f"ingen: {ocr.missing()}"

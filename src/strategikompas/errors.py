@@ -24,9 +24,9 @@ class DataFileError(InputError):
     def __init__(self, path: object, problem: str, line: int | None = None, column: str | None = None):
         where = str(path)
         if line is not None:
-            where += f", line {line}"
+            where += f", linje {line}"
         if column is not None:
-            where += f", column '{column}'"
+            where += f", kolonne '{column}'"
         super().__init__(f"{where}: {problem}")
         self.path = path
         self.line = line
@@ -36,8 +36,8 @@ class DataFileError(InputError):
 
 class UnknownKommuneError(InputError):
     def __init__(self, name: str, suggestions: list[str]):
-        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"Unknown kommune '{name}'.{hint}")
+        hint = f" Mente du: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"Ukendt kommune '{name}'.{hint}")
         self.name = name
         self.suggestions = suggestions
 
@@ -48,3 +48,28 @@ class NoDocumentError(InputError):
 
 class RunError(StrategikompasError):
     """A run that failed for a reason other than the user's input: exit 1."""
+
+
+# The operating system's reasons in Danish (its own strerror is English); the rest as it says.
+_OS_PROBLEMS = {
+    "EACCES": "ingen adgang",
+    "EPERM": "ingen adgang",
+    "ENOENT": "findes ikke",
+    "ENOSPC": "disken er fuld",
+    "EDQUOT": "diskkvoten er brugt op",
+    "EROFS": "filsystemet er skrivebeskyttet",
+    "EISDIR": "det er en mappe",
+    "ENOTDIR": "en del af stien er ikke en mappe",
+    "EEXIST": "findes allerede",
+    "ENAMETOOLONG": "navnet er for langt",
+    "EIO": "læse- eller skrivefejl på disken",
+    "EBUSY": "filen er i brug",
+}
+
+
+def os_problem(exc: OSError) -> str:
+    """An OSError's reason in lower-case Danish ("ingen adgang"), for a message."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or -1, "")
+    return _OS_PROBLEMS.get(name) or (exc.strerror or str(exc)).lower()

@@ -129,7 +129,7 @@ def reliability(truth, scored, width: float = 0.1) -> list[tuple[str, int, float
         low, high = k * width, (k + 1) * width
         inside = (scored >= low) & ((scored < high) if k < bands - 1 else (scored <= high))
         n = int(inside.sum())
-        rows.append((f"{low:.1f}-{high:.1f}", n, float(truth[inside].mean()) if n else 0.0))
+        rows.append((f"{low:.1f}-{high:.1f}".replace(".", ","), n, float(truth[inside].mean()) if n else 0.0))  # a label to read: "0,3-0,4"
     return rows
 
 
@@ -167,7 +167,7 @@ def evaluate(annotations: Path, book: cb.Codebook) -> Evaluation:
     written = np.array([s.source == "written" for s in sentences])
     documents = sorted({g for g, w in zip(groups, written, strict=True) if not w})
     if len(documents) < 2:
-        raise RunError(f"{annotations}: cross-validation by document needs sentences from at least two documents")
+        raise RunError(f"{annotations}: krydsvalidering pr. dokument kræver sætninger fra mindst to dokumenter")
     items = analyse([s.text for s in sentences], book)
     truth = np.array([[label in g for label in book.ids] for g in gold], dtype=bool)
     everything = np.arange(len(sentences))
@@ -238,7 +238,8 @@ def devset_figure(annotations: Path) -> str:
 
     try:
         record = json.loads((Path(annotations) / DEVSET_FILE).read_text(encoding="utf-8"))
-        return (f"micro-F1 {record['micro']:.3f}, macro-F1 {record['macro']:.3f} through classify on "
-                f"{record['documents']} documents (measured {record['measured']} by ../shared/devset/score)")
+        micro, macro = (f"{float(record[k]):.3f}".replace(".", ",") for k in ("micro", "macro"))
+        return (f"mikro-F1 {micro}, makro-F1 {macro} gennem classify på "
+                f"{record['documents']} dokumenter (målt {record['measured']} med ../shared/devset/score)")
     except (OSError, ValueError, KeyError, TypeError):
-        return "not recorded: run ../shared/devset/score from the project root"
+        return "ikke registreret: kør ../shared/devset/score fra projektets rod"

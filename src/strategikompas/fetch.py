@@ -40,7 +40,19 @@ STATUSES = ("downloaded", "not modified", "moved", "archived", "dead", "unreacha
 # "unreachable": the host's name did not resolve. Offline, every host fails so: that is no
 # verdict on the link (not "dead"), the earlier copy is kept and a re-run tries again.
 FAILED = frozenset({"error", "unreachable"})
-OFFLINE_HINT = "no host name could be looked up: the machine may be offline; the earlier copies are kept, and a re-run finishes the job"
+# The statuses as a person reads them (the manifest keeps the ids above): the one place.
+STATUS_NAMES = {
+    "downloaded": "hentet",
+    "not modified": "uændret",
+    "moved": "flyttet",
+    "archived": "fra arkivet",
+    "dead": "død",
+    "unreachable": "utilgængelig",
+    "not a document": "intet dokument",
+    "too large": "for stor",
+    "error": "fejl",
+}
+OFFLINE_HINT = "intet værtsnavn kunne slås op: maskinen er måske offline; de tidligere kopier er bevaret, og en ny kørsel gør arbejdet færdigt"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_ARCHIVE_URL = "https://web.archive.org"
 ARCHIVE_ENV = "STRATEGIKOMPAS_ARCHIVE_URL"
@@ -72,19 +84,19 @@ class Settings:
 
     def __post_init__(self) -> None:
         checks = [
-            ("--concurrency", self.concurrency >= 1, "at least 1"),
-            ("--per-host", self.per_host >= 1, "at least 1"),
-            ("--delay", self.delay >= 0, "0 or more seconds"),
-            ("--timeout", self.timeout > 0 and self.connect_timeout > 0 and self.deadline > 0, "more than 0 seconds"),
-            ("--retries", self.retries >= 0, "0 or more"),
-            ("--max-bytes", self.max_bytes >= 1, "at least 1 byte"),
-            ("--archive-url", re.match(r"https?://[^/]", self.archive_url) is not None, "an http(s) address"),
+            ("--concurrency", self.concurrency >= 1, "mindst 1"),
+            ("--per-host", self.per_host >= 1, "mindst 1"),
+            ("--delay", self.delay >= 0, "0 sekunder eller mere"),
+            ("--timeout", self.timeout > 0 and self.connect_timeout > 0 and self.deadline > 0, "mere end 0 sekunder"),
+            ("--retries", self.retries >= 0, "0 eller mere"),
+            ("--max-bytes", self.max_bytes >= 1, "mindst 1 byte"),
+            ("--archive-url", re.match(r"https?://[^/]", self.archive_url) is not None, "en http(s)-adresse"),
         ]
         for option, ok, expected in checks:
             if not ok:
-                raise InputError(f"{option} must be {expected}.")
+                raise InputError(f"{option} skal være {expected}.")
         if self.contact is not None and (not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", self.contact)):
-            raise InputError(f"--contact '{self.contact}' is not an e-mail address.")
+            raise InputError(f"--contact '{self.contact}' er ikke en e-mailadresse.")
 
     @property
     def user_agent(self) -> str:
@@ -130,13 +142,18 @@ class FetchReport:
 
     def summary_line(self) -> str:
         counts = Counter(o.status for o in self.outcomes)
-        parts = [f"{counts[s]} {s}" for s in STATUSES if counts[s]]
-        line = f"{len(self.outcomes)} document{'s' if len(self.outcomes) != 1 else ''}: {', '.join(parts) or 'none'}"
+        parts = [f"{STATUS_NAMES[s]} {counts[s]}" for s in STATUSES if counts[s]]
+        line = f"{len(self.outcomes)} {'dokument' if len(self.outcomes) == 1 else 'dokumenter'}: {', '.join(parts) or 'ingen'}"
         if self.without_url:
-            line += f"; {len(self.without_url)} row(s) without a URL skipped (fill them in with 'strategikompas linksamling import')"
+            line += f"; {len(self.without_url)} {'række' if len(self.without_url) == 1 else 'rækker'} uden URL sprunget over (udfyld dem med 'strategikompas linksamling import')"
         if counts["unreachable"] and counts["unreachable"] == len(self.outcomes):
             line += f"; {OFFLINE_HINT}"
         return line
+
+
+def _count(n: int) -> str:
+    """A count of bytes as a Danish reader writes it: "52.428.800"."""
+    return f"{n:,}".replace(",", ".")
 
 
 class _Fail(Exception):
@@ -154,11 +171,11 @@ def incomplete(kind: str, size: int, tail: bytes, length: str) -> str:
     """Why a downloaded body is not whole, or "": fewer bytes than the Content-Length said;
     a PDF without its closing %%EOF marker; a Word document (zip) without its directory."""
     if length.isdigit() and size < int(length):
-        return f"{size:,} of the {int(length):,} bytes the server announced"
+        return f"{_count(size)} af de {_count(int(length))} bytes, serveren meldte"
     if kind == "pdf" and b"%%EOF" not in tail[-2048:]:
-        return "the PDF has no end (no %%EOF marker): the connection closed early"
+        return "PDF'en har ingen afslutning (ingen %%EOF-markør): forbindelsen lukkede for tidligt"
     if kind == "docx" and b"PK\x05\x06" not in tail:
-        return "the Word document has no end (no zip directory): the connection closed early"
+        return "Word-dokumentet har ingen afslutning (intet zip-indhold): forbindelsen lukkede for tidligt"
     return ""
 
 
@@ -170,12 +187,12 @@ def unreadable_pdf(path: Path) -> str:
         pdf = pypdfium2.PdfDocument(str(path))
         try:
             if len(pdf) == 0:
-                return "the PDF has no pages"
+                return "PDF'en har ingen sider"
             pdf[len(pdf) - 1].close()
         finally:
             pdf.close()
     except pypdfium2.PdfiumError as exc:
-        return f"pdfium cannot open the PDF ({exc})"
+        return f"pdfium kan ikke åbne PDF'en ({exc})"
     return ""
 
 
@@ -343,7 +360,7 @@ class Fetcher:
                 return await once()
             except _Retry as retry:
                 if attempt >= self.settings.retries:
-                    tries = f" (gave up after {attempt + 1} attempts)" if attempt else ""
+                    tries = f" (opgav efter {attempt + 1} forsøg)" if attempt else ""
                     raise _Fail("error", retry.message + tries, retry.http_status) from None
                 await asyncio.sleep(retry.wait if retry.wait is not None else self._backoff(attempt))
                 attempt += 1
@@ -361,54 +378,54 @@ class Fetcher:
             host = urlsplit(current).hostname or current
             if host == "invalid" or host.endswith(".invalid"):
                 # RFC 6761: .invalid never resolves, anywhere: a dead link
-                raise _Fail("dead", f"host {host} not found (DNS)", final_url=current)
+                raise _Fail("dead", f"værten {host} findes ikke (DNS)", final_url=current)
             if host in self._unknown_hosts:  # not found once: not asked again in this run
-                raise _Fail("unreachable", f"host {host} not found (DNS): offline, or the host is gone", final_url=current)
+                raise _Fail("unreachable", f"værten {host} blev ikke fundet (DNS): offline, eller værten er væk", final_url=current)
             async with self._slot(current):
                 try:
                     response = await self.client.send(self.client.build_request("GET", current, headers=headers), stream=True)
                 except httpx.TimeoutException:
-                    raise _Retry(f"timed out waiting for {host}") from None
+                    raise _Retry(f"fik ikke svar fra {host} i tide") from None
                 except httpx.ConnectError as exc:
                     if _is_dns_failure(exc):
                         self._unknown_hosts.add(host)
-                        raise _Fail("unreachable", f"host {host} not found (DNS): offline, or the host is gone", final_url=current) from None
-                    raise _Retry(f"cannot connect to {host}: {exc}") from None
+                        raise _Fail("unreachable", f"værten {host} blev ikke fundet (DNS): offline, eller værten er væk", final_url=current) from None
+                    raise _Retry(f"kan ikke forbinde til {host}: {exc}") from None
                 except httpx.TransportError as exc:
-                    raise _Retry(f"connection to {host} failed: {exc}") from None
+                    raise _Retry(f"forbindelsen til {host} fejlede: {exc}") from None
                 try:
                     code = response.status_code
                     if code in _REDIRECTS and response.headers.get("location"):
                         target = urljoin(current, response.headers["location"].strip())
                         if urlsplit(target).scheme not in ("http", "https"):
-                            raise _Fail("error", f"redirect to a non-http address {target[:100]}", code, current)
+                            raise _Fail("error", f"omdirigering til en adresse, der ikke er http: {target[:100]}", code, current)
                         if target in seen:
-                            raise _Fail("error", f"redirect loop at {target}", code, current)
+                            raise _Fail("error", f"omdirigeringsløkke ved {target}", code, current)
                         seen.add(target)
                         current = target
                         continue
                     if code == 429 or code >= 500:
                         wait = _retry_after(response.headers.get("retry-after"), self.settings.retry_after_max)
-                        raise _Retry(f"HTTP {code} from {host}", wait, code)
+                        raise _Retry(f"HTTP {code} fra {host}", wait, code)
                     if code in (404, 410):
                         raise _Fail("dead", f"HTTP {code}", code, current)
                     if code >= 400 or (code >= 300 and code != 304):
                         raise _Fail("error", f"HTTP {code}", code, current)
                     return await handle(response, current)
                 except httpx.TimeoutException:
-                    raise _Retry(f"timed out reading from {host}") from None
+                    raise _Retry(f"tidsgrænsen blev overskredet under læsning fra {host}") from None
                 except httpx.TransportError as exc:
-                    raise _Retry(f"connection to {host} dropped mid-body: {exc}") from None
+                    raise _Retry(f"forbindelsen til {host} blev afbrudt midt i svaret: {exc}") from None
                 finally:
                     await response.aclose()
-        raise _Fail("error", f"more than {self.settings.max_redirects} redirects", final_url=current)
+        raise _Fail("error", f"mere end {self.settings.max_redirects} omdirigeringer", final_url=current)
 
     async def download(self, url: str, folder: Path, row: LinkRow, headers: dict[str, str], document_only: bool = False) -> _Saved:
         async def handle(response: httpx.Response, final_url: str) -> _Saved:
             validators = {"etag": response.headers.get("etag", ""), "last_modified": response.headers.get("last-modified", "")}
             if response.status_code == 304:
                 if not headers:
-                    raise _Fail("error", "HTTP 304 to a request that was not conditional", 304, final_url)
+                    raise _Fail("error", "HTTP 304 på en forespørgsel, der ikke var betinget", 304, final_url)
                 return _Saved("", final_url, 304, **validators)
             return await self._save_body(response, final_url, folder, row, document_only, validators)
 
@@ -420,7 +437,7 @@ class Fetcher:
         ctype = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         length = response.headers.get("content-length", "")
         if length.isdigit() and int(length) > limit:
-            raise _Fail("too large", f"{int(length):,} bytes, over the limit of {limit:,}", code, final_url)
+            raise _Fail("too large", f"{_count(int(length))} bytes, over grænsen på {_count(limit)}", code, final_url)
         chunks = response.aiter_bytes()
         head = b""
         async for chunk in chunks:
@@ -429,14 +446,14 @@ class Fetcher:
                 break
         kind = sniff(head, ctype)
         if not kind or (document_only and kind == "html"):
-            said = f"content type {ctype or 'unknown'}"
-            expected = "not a PDF" if ctype == "application/pdf" else "not a PDF or Word document" if document_only else "not a PDF, Word document or web page"
+            said = f"indholdstype {ctype or 'ukendt'}"
+            expected = "ikke en PDF" if ctype == "application/pdf" else "ikke en PDF eller et Word-dokument" if document_only else "ikke en PDF, et Word-dokument eller en webside"
             raise _Fail("not a document", f"{said}, {expected}", code, final_url)
         name = disposition_filename(response.headers.get("content-disposition", ""))
         stem = safe_stem(name, urlsplit(final_url).path, row.link_text, row.slug)
         path = folder / f"{stem}.{kind}"
         if path.resolve().parent != folder.resolve():  # slugify makes this impossible; keep it so
-            raise _Fail("error", f"unsafe file name {stem!r}", code, final_url)
+            raise _Fail("error", f"usikkert filnavn {stem!r}", code, final_url)
         folder.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
@@ -446,7 +463,7 @@ class Fetcher:
             while True:
                 size += len(data)
                 if size > limit:
-                    raise _Fail("too large", f"over the limit of {limit:,} bytes (stopped while downloading)", code, final_url)
+                    raise _Fail("too large", f"over grænsen på {_count(limit)} bytes (stoppet under hentning)", code, final_url)
                 digest.update(data)
                 handle.write(data)
                 tail = (tail + data)[-_TAIL:]
@@ -460,7 +477,7 @@ class Fetcher:
                 handle.flush()
                 problem = unreadable_pdf(handle.temporary)
             if problem:
-                raise _Retry(f"incomplete download: {problem}", http_status=code)
+                raise _Retry(f"ufuldstændig hentning: {problem}", http_status=code)
         return _Saved(kind, final_url, code, path, size, digest.hexdigest(), ctype, **validators)
 
     # --- one row ------------------------------------------------------------------
@@ -471,7 +488,7 @@ class Fetcher:
             async with asyncio.timeout(self.settings.deadline):
                 outcome = await self._direct(row, folder, previous)
         except TimeoutError:
-            outcome = Outcome(row, "error", row.url, error=f"gave up after {self.settings.deadline:g} s")
+            outcome = Outcome(row, "error", row.url, error=f"opgav efter {self.settings.deadline:g} s".replace(".", ","))
         except _Fail as fail:
             outcome = Outcome(row, fail.status, row.url, fail.final_url, fail.http_status, error=fail.message)
         except Exception as exc:  # one bad document never stops the others
@@ -480,12 +497,12 @@ class Fetcher:
             try:
                 archived = await self._archived(row, folder)
             except _Fail as fail:
-                outcome.error += f"; archive: {fail.message}"
+                outcome.error += f"; arkiv: {fail.message}"
             except Exception as exc:
-                outcome.error += f"; archive: {type(exc).__name__}: {exc}"
+                outcome.error += f"; arkiv: {type(exc).__name__}: {exc}"
             else:
                 if archived is None:
-                    outcome.error += "; archive: no capture"
+                    outcome.error += "; arkiv: ingen kopi"
                 else:
                     archived.page_file = outcome.file
                     outcome = archived
@@ -527,13 +544,13 @@ class Fetcher:
         link = best_document_link(html, saved.final_url, row)
         if link is None:
             page = self._outcome(row, "not a document", saved, row.url, previous)
-            page.error = "web page without a link to a PDF or Word document (the page is kept)"
+            page.error = "webside uden link til en PDF eller et Word-dokument (siden er gemt)"
             return page
         try:
             pdf = await self.download(link, folder, row, self._conditional(previous, link), document_only=True)
         except _Fail as fail:
             page = self._outcome(row, "not a document" if fail.status != "error" else "error", saved, row.url, previous)
-            page.error = f"the page's document link {link} failed: {fail.message} (the page is kept)"
+            page.error = f"sidens dokumentlink {link} fejlede: {fail.message} (siden er gemt)"
             return page
         outcome = self._outcome(row, status, pdf, link, previous)
         outcome.final_url, outcome.page_file = saved.final_url, page_file
@@ -557,11 +574,11 @@ class Fetcher:
             async for chunk in response.aiter_bytes():
                 body += chunk
                 if len(body) > 5 * 1024 * 1024:
-                    raise _Fail("error", "archive answer too large")
+                    raise _Fail("error", "svaret fra arkivet er for stort")
             try:
                 return json.loads(body or b"null")
             except ValueError:
-                raise _Fail("error", f"archive answer from {url} is not JSON") from None
+                raise _Fail("error", f"svaret fra arkivet {url} er ikke JSON") from None
 
         return await self.request(full, {}, handle)
 
@@ -621,7 +638,7 @@ def to_document(outcome: Outcome, previous: Document | None) -> Document:
     if keep is not None:
         for column in ("content_type", "bytes", "etag", "last_modified", "document_url", "page_file", "archived_at"):
             extra[column] = keep.extra.get(column, "")
-        extra["error"] = (outcome.error + "; " if outcome.error else "") + "the earlier copy is kept"
+        extra["error"] = (outcome.error + "; " if outcome.error else "") + "den tidligere kopi er bevaret"
     file = outcome.file or (keep.file if keep else "")
     added = previous.added if previous is not None and previous.added and file else (dt.date.today().isoformat() if file else "")
     return Document(
@@ -702,7 +719,7 @@ def fetch(ws: Workspace, kommuner: list[str] | None, settings: Settings, on_resu
 
     todo, without = select_rows(linksamling.load(ws.linksamling_path), kommuner)
     if ws.bundled:
-        raise InputError(f"The bundled workspace ({ws.root}) is read-only; create your own with 'strategikompas init DIR' and fetch there.")
+        raise InputError(f"Den medfølgende arbejdsmappe ({ws.root}) er skrivebeskyttet; opret din egen med 'strategikompas init DIR', og hent dokumenterne der.")
     ws.corpus.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(ws.manifest_path)
     remove_stale_temporaries(ws.corpus)
@@ -724,8 +741,8 @@ def plan(ws: Workspace, kommuner: list[str] | None) -> tuple[list[tuple[LinkRow,
     for row in todo:
         before = previous.get(row.slug)
         if before is not None and before.file and (ws.corpus / before.file).is_file():
-            note = f"conditional request (have {before.file})" if before.extra.get("etag") or before.extra.get("last_modified") else f"download again (have {before.file})"
+            note = f"betinget forespørgsel (har {before.file})" if before.extra.get("etag") or before.extra.get("last_modified") else f"hent igen (har {before.file})"
         else:
-            note = "download"
+            note = "hent"
         planned.append((row, note))
     return planned, without

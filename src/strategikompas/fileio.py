@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from .errors import InputError
+from .errors import InputError, os_problem
 
 
 def _umask() -> int:
@@ -40,11 +40,11 @@ def atomic_open(path: Path, mode: str = "w", encoding: str | None = "utf-8", new
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise InputError(f"Cannot write {path}: the folder {folder} does not exist.")
+        raise InputError(f"Kan ikke skrive {path}: mappen {folder} findes ikke.")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise InputError(f"Cannot write {path}: {exc.strerror}.") from exc
+        raise InputError(f"Kan ikke skrive {path}: {os_problem(exc)}.") from exc
     binary = "b" in mode
     try:
         # mkstemp creates the file as 0600; give it the mode a plain open() would (or the
@@ -85,7 +85,7 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]
 def _say_waiting(lock: Path) -> None:
     import sys
 
-    print(f"strategikompas: another run is changing {lock.parent / lock.name[1:-5]}; waiting for it to finish ...", file=sys.stderr)
+    print(f"strategikompas: en anden kørsel ændrer {lock.parent / lock.name[1:-5]}; venter på, at den bliver færdig ...", file=sys.stderr)
 
 
 @contextlib.contextmanager
@@ -100,7 +100,7 @@ def locked(path: Path, on_wait=_say_waiting) -> Iterator[None]:
     try:
         handle = lock.open("a")
     except OSError as exc:
-        raise InputError(f"{lock}: cannot lock ({exc.strerror}).") from exc
+        raise InputError(f"{lock}: kan ikke låse ({os_problem(exc)}).") from exc
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

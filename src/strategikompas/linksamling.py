@@ -108,7 +108,7 @@ def year_cell(value: str, path: Path, line: int, column: str) -> int | None:
     if value == "":
         return None
     if not re.fullmatch(r"(19|20)\d\d", value):
-        raise DataFileError(path, f"'{value}' is not a year (expected four digits or empty)", line, column)
+        raise DataFileError(path, f"'{value}' er ikke et årstal (forventet fire cifre eller tom)", line, column)
     return int(value)
 
 
@@ -116,46 +116,46 @@ def load(path: Path) -> list[LinkRow]:
     """Load and validate the link collection; a bad row is reported by line and column."""
     path = Path(path)
     if not path.is_file():
-        raise DataFileError(path, "file not found (run 'strategikompas init DIR' to create a workspace)")
+        raise DataFileError(path, "filen findes ikke (kør 'strategikompas init DIR' for at oprette en arbejdsmappe)")
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
             missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
             if missing:
-                raise DataFileError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}", 1)
+                raise DataFileError(path, f"mangler kolonne(r) {', '.join(missing)}; forventet {', '.join(COLUMNS)}", 1)
             rows = []
             seen: set[str] = set()
             for line, raw in enumerate(reader, start=2):
                 if None in raw or any(raw[c] is None for c in COLUMNS):
-                    raise DataFileError(path, "wrong number of fields", line)
+                    raise DataFileError(path, "forkert antal felter", line)
                 rows.append(_validate(raw, path, line, seen))
     except UnicodeDecodeError as exc:
-        raise DataFileError(path, f"not UTF-8 text ({exc.reason})") from exc
+        raise DataFileError(path, f"ikke UTF-8-tekst ({exc.reason})") from exc
     if not rows:
-        raise DataFileError(path, "no rows")
+        raise DataFileError(path, "ingen rækker")
     return rows
 
 
 def _validate(raw: dict[str, str], path: Path, line: int, seen: set[str]) -> LinkRow:
     kommune = raw["kommune"].strip()
     if not kommune:
-        raise DataFileError(path, "empty kommune", line, "kommune")
+        raise DataFileError(path, "tom celle", line, "kommune")
     slug = raw["slug"].strip()
     if slug != slugify(kommune):
-        raise DataFileError(path, f"slug '{slug}' does not match kommune '{kommune}' (expected '{slugify(kommune)}')", line, "slug")
+        raise DataFileError(path, f"slug '{slug}' passer ikke til kommune '{kommune}' (forventet '{slugify(kommune)}')", line, "slug")
     if slug in seen:
-        raise DataFileError(path, f"kommune '{kommune}' appears twice", line, "kommune")
+        raise DataFileError(path, f"kommune '{kommune}' står der to gange", line, "kommune")
     seen.add(slug)
     kind = raw["form_type"].strip()
     if kind not in FORM_TYPES:
-        raise DataFileError(path, f"unknown form_type '{kind}' (one of {', '.join(FORM_TYPES)})", line, "form_type")
+        raise DataFileError(path, f"ukendt form_type '{kind}' (en af {', '.join(FORM_TYPES)})", line, "form_type")
     url = raw["url"].strip()
     if url and not re.match(r"https?://", url):
-        raise DataFileError(path, f"url '{url}' is not an http(s) address", line, "url")
+        raise DataFileError(path, f"url '{url}' er ikke en http(s)-adresse", line, "url")
     start = year_cell(raw["start_year"], path, line, "start_year")
     end = year_cell(raw["end_year"], path, line, "end_year")
     if start and end and end < start:
-        raise DataFileError(path, f"end_year {end} is before start_year {start}", line, "end_year")
+        raise DataFileError(path, f"end_year {end} ligger før start_year {start}", line, "end_year")
     return LinkRow(kommune, slug, raw["form"].strip(), kind, raw["link_text"].strip(), url, raw["period_text"].strip(), start, end)
 
 

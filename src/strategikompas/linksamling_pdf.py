@@ -93,11 +93,11 @@ def read_pdf(path: Path) -> ImportResult:
 
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: file not found.")
+        raise InputError(f"{path}: filen findes ikke.")
     try:
         pdf = pdfplumber.open(path)
     except Exception as exc:
-        raise InputError(f"{path}: not a readable PDF ({exc}).") from exc
+        raise InputError(f"{path}: ikke en læsbar PDF ({exc}).") from exc
     result = ImportResult()
     seen: set[str] = set()
     columns: dict[str, int] | None = None
@@ -113,28 +113,28 @@ def read_pdf(path: Path) -> ImportResult:
                         continue
                     if columns is None or not any(cells):
                         continue
-                    parsed = _row(cells, row.cells, columns, links, f"{path.name}, page {page_no}", result.problems)
+                    parsed = _row(cells, row.cells, columns, links, f"{path.name}, side {page_no}", result.problems)
                     if parsed is None:
                         continue
                     try:  # the same checks as loading data/linksamling.csv
                         raw = {c: "" if getattr(parsed, c) is None else str(getattr(parsed, c)) for c in linksamling.COLUMNS}
-                        parsed = linksamling._validate(raw, f"{path.name}, page {page_no}", len(result.rows) + 2, seen)
+                        parsed = linksamling._validate(raw, f"{path.name}, side {page_no}", len(result.rows) + 2, seen)
                     except DataFileError as exc:
-                        result.problems.append(f"{path.name}, page {page_no}: {parsed.kommune}: {exc.problem}; the row is left out")
+                        result.problems.append(f"{path.name}, side {page_no}: {parsed.kommune}: {exc.problem}; rækken er udeladt")
                         continue
                     result.rows.append(parsed)
     if columns is None:
-        raise InputError(f"{path}: no Linksamling table found (a table whose header has 'Kommune' and 'Link til hjemmeside').")
+        raise InputError(f"{path}: ingen linksamlingstabel fundet (en tabel, hvis overskriftsrække har 'Kommune' og 'Link til hjemmeside').")
     return result
 
 
 def _row(cells: list[str], boxes: list, columns: dict[str, int], links: list[dict], where: str, problems: list[str]) -> LinkRow | None:
     if max(columns.values()) >= len(cells):
-        problems.append(f"{where}: a row with {len(cells)} cells: {' | '.join(cells)}")
+        problems.append(f"{where}: en række med {len(cells)} celler: {' | '.join(cells)}")
         return None
     kommune = cells[columns["kommune"]]
     if not kommune or not re.search(r"[A-Za-zÆØÅæøå]", kommune):
-        problems.append(f"{where}: a row without a kommune: {' | '.join(c for c in cells if c)}")
+        problems.append(f"{where}: en række uden kommune: {' | '.join(c for c in cells if c)}")
         return None
     get = lambda role: cells[columns[role]] if role in columns else ""  # noqa: E731
     row = row_from_table(kommune, get("form"), get("link"), get("period"))
@@ -142,7 +142,7 @@ def _row(cells: list[str], boxes: list, columns: dict[str, int], links: list[dic
     uris = [str(h["uri"]).strip() for h in links if box is not None and _inside(h, box)]
     web = [u for u in uris if re.match(r"https?://", u)]
     if uris and not web:
-        problems.append(f"{where}: {kommune}: the link '{uris[0]}' is not an http(s) address; url left empty")
+        problems.append(f"{where}: {kommune}: linket '{uris[0]}' er ikke en http(s)-adresse; url er efterladt tom")
     if web:
         row = dataclasses.replace(row, url=web[0])
     return row
@@ -152,6 +152,6 @@ def import_pdf(pdf: Path, target: Path) -> ImportResult:
     """Read the table from ``pdf`` and write it to ``target`` atomically (``linksamling.save``)."""
     result = read_pdf(pdf)
     if not result.rows:
-        raise InputError(f"{pdf}: the Linksamling table has no rows that could be read.")
+        raise InputError(f"{pdf}: linksamlingstabellen har ingen rækker, der kunne læses.")
     linksamling.save(target, result.rows)
     return result

@@ -54,9 +54,9 @@ def link_table(
     form = form.strip().lower() if form is not None else None
     status = status.strip().lower() if status is not None else None
     if form is not None and form not in linksamling.FORM_TYPES:
-        raise InputError(f"Unknown form '{form}'; use one of {', '.join(linksamling.FORM_TYPES)}.")
+        raise InputError(f"Ukendt form '{form}'; brug en af {', '.join(linksamling.FORM_TYPES)}.")
     if status is not None and status not in linksamling.STATUSES:
-        raise InputError(f"Unknown status '{status}'; use one of {', '.join(linksamling.STATUSES)}.")
+        raise InputError(f"Ukendt status '{status}'; brug en af {', '.join(linksamling.STATUSES)}.")
     rows = linksamling.load(ws.linksamling_path)
     rows = [r for r in rows if (form is None or r.form_type == form) and (status is None or r.status(today) == status)]
     table = LinkTable(rows, [r.status(today) for r in rows], today, corpus_files(ws, rows))
@@ -65,7 +65,7 @@ def link_table(
         from .export import DIALECTS, check_target, write_tables
 
         if dialect not in DIALECTS:
-            raise InputError(f"Unknown CSV dialect '{dialect}'; use one of {', '.join(DIALECTS)}.")
+            raise InputError(f"Ukendt CSV-dialekt '{dialect}'; brug en af {', '.join(DIALECTS)}.")
         for path, _ in targets:
             check_target(path)
         for path, fmt in targets:

@@ -88,6 +88,8 @@ def file_or_kommune(target: str):
 
     if Path(target).exists():
         return Path(target)
+    if "@" in target:
+        return target  # "horsens@2011-2015", "horsens@strategi.pdf": a kommune's version
     if looks_like_path(target):
-        raise InputError(f"{target}: file not found.")
+        raise InputError(f"{target}: filen findes ikke.")
     return target

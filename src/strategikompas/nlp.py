@@ -103,8 +103,8 @@ def pipeline() -> tuple[Language, str]:
     nlp.add_pipe(RUN_ON_LIST_ITEMS)
     nlp.add_pipe("strategikompas_lookup_lemmas")
     print(
-        f"strategikompas: using the fallback pipeline ({FALLBACK}); "
-        f"for better sentences and lemmas run: python -m spacy download {MODEL}",
+        f"strategikompas: bruger reservepipelinen ({FALLBACK}); "
+        f"for bedre sætninger og lemmaer: kør python -m spacy download {MODEL}",
         file=sys.stderr,
     )
     return nlp, FALLBACK

@@ -75,7 +75,7 @@ class Store:
             self.db.executescript(SCHEMA)
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise InputError(f"{self.path}: the results store is corrupt ({exc}); start it over with --rebuild.") from exc
+            raise InputError(f"{self.path}: resultatdatabasen er ødelagt ({exc}); start den forfra med --rebuild.") from exc
 
     def _migrate(self) -> None:
         """A store of another schema version holds results only: start it over (reads never write)."""

@@ -14,7 +14,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, os_problem
 
 ENV_VAR = "STRATEGIKOMPAS_WORKSPACE"
 LINKSAMLING = Path("data/linksamling.csv")
@@ -34,7 +34,7 @@ def bundled_root() -> Path:
     for candidate in (package / "bundled", package.parents[1]):
         if (candidate / LINKSAMLING).is_file() and (candidate / MANIFEST).is_file():
             return candidate
-    raise InputError(f"The bundled workspace is missing from {package}; reinstall strategikompas.")
+    raise InputError(f"Den medfølgende arbejdsmappe mangler i {package}; geninstaller strategikompas.")
 
 
 @dataclass(frozen=True)
@@ -99,9 +99,9 @@ def open_workspace(path: Path | str | None = None, cwd: Path | None = None) -> W
     if chosen:
         root = Path(chosen).expanduser().resolve()
         if not root.is_dir():
-            raise InputError(f"Workspace {root} does not exist; create it with 'strategikompas init {chosen}'.")
+            raise InputError(f"Arbejdsmappen {root} findes ikke; opret den med 'strategikompas init {chosen}'.")
         if not is_workspace(root):
-            raise InputError(f"{root} is not a workspace (no {LINKSAMLING} or {MANIFEST}); create one with 'strategikompas init DIR'.")
+            raise InputError(f"{root} er ikke en arbejdsmappe (ingen {LINKSAMLING} eller {MANIFEST}); opret en med 'strategikompas init DIR'.")
         return _workspace_at(root)
     here = (cwd or Path.cwd()).resolve()
     if is_workspace(here):
@@ -121,7 +121,7 @@ def init_workspace(target: Path) -> Workspace:
     """Create a new workspace holding a copy of the bundled link collection, codebook and corpus."""
     target = Path(target).expanduser().resolve()
     if target.exists() and any(target.iterdir()):
-        raise InputError(f"{target} is not empty; choose a new or empty folder for the workspace.")
+        raise InputError(f"{target} er ikke tom; vælg en ny eller tom mappe til arbejdsmappen.")
     source = bundled_root()
     staging = target.with_name(f".{target.name}.init-tmp")
     shutil.rmtree(staging, ignore_errors=True)
@@ -134,5 +134,5 @@ def init_workspace(target: Path) -> Workspace:
         staging.rename(target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise InputError(f"Cannot create workspace {target}: {exc.strerror or exc}.") from exc
+        raise InputError(f"Kan ikke oprette arbejdsmappen {target}: {os_problem(exc)}.") from exc
     return _workspace_at(target)

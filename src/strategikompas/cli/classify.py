@@ -18,13 +18,15 @@ from .main import (
     app,
     load_codebook,
     make_console,
+    number,
+    percent,
     reading_progress,
     styled,
     workspace,
 )
 
 console = make_console(stderr=True)
-DialectOpt = Annotated[str, typer.Option("--dialect", help="CSV dialect: excel-dk (UTF-8 with BOM, semicolon, decimal comma) or standard.")]
+DialectOpt = Annotated[str, typer.Option("--dialect", help="CSV-dialekt: excel-dk (UTF-8 med BOM, semikolon, decimalkomma) eller standard.")]
 
 
 def _announce(message: str) -> None:
@@ -35,24 +37,24 @@ def _announce(message: str) -> None:
 def classify(
     targets: Annotated[
         list[str] | None,
-        typer.Argument(help="Kommuner of the corpus (all by default) and/or paths to PDF, Word (.docx), web page or text files outside it.", show_default=False),
+        typer.Argument(help="Kommuner i korpus (som standard alle) og/eller stier til PDF-, Word- (.docx), webside- eller tekstfiler uden for det.", show_default=False),
     ] = None,
-    jsonl: Annotated[str | None, typer.Option("--jsonl", help="Write the sentence rows as JSON lines to this file ('-' for standard output).", show_default=False)] = None,
+    jsonl: Annotated[str | None, typer.Option("--jsonl", help="Skriv sætningsrækkerne som JSON-linjer til denne fil ('-' for standardoutput).", show_default=False)] = None,
     csv: CsvOpt = None,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write the sentence rows to this Excel file.", show_default=False)] = None,
-    json_: Annotated[Path | None, typer.Option("--json", help="Also write the sentence rows to this JSON file.", show_default=False)] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Skriv også sætningsrækkerne til denne Excel-fil.", show_default=False)] = None,
+    json_: Annotated[Path | None, typer.Option("--json", help="Skriv også sætningsrækkerne til denne JSON-fil.", show_default=False)] = None,
     dialect: DialectOpt = "excel-dk",
-    kommune: Annotated[str | None, typer.Option(help="The kommune that files given by path belong to.", show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Classify documents that extraction found not to be Danish.")] = False,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Start the results store over (for a corrupt store).")] = False,
+    kommune: Annotated[str | None, typer.Option(help="Den kommune, filer angivet med sti hører til.", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Klassificer også dokumenter, som udtrækket fandt ikke er på dansk.")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Start resultatdatabasen forfra (ved en ødelagt database).")] = False,
     codebook: CodebookOpt = None,
     ws_path: WorkspaceOpt = None,
 ) -> None:
-    """Tag every sentence with focus areas (fokusområder): labels, a score per label, the codebook terms.
+    """Mærk hver sætning med fokusområder: hvilke, en score pr. fokusområde og de termer fra kodebogen, der blev fundet.
 
-    Results go to the results store; unchanged documents are not analysed again.
+    Resultaterne gemmes i resultatdatabasen; uændrede dokumenter analyseres ikke igen.
 
-    Example: strategikompas classify hjoerring horsens --csv saetninger.csv
+    Eksempel: strategikompas classify hjoerring horsens --csv saetninger.csv
     """
     from .. import classify as cl
     from .compare import _check_exports
@@ -70,21 +72,21 @@ def classify(
             from ..fileio import atomic_write_text
 
             atomic_write_text(Path(jsonl), lines)
-            _announce(f"Wrote {jsonl} ({len(result.records)} sentences)")
+            _announce(f"Skrev {jsonl} ({len(result.records)} sætninger)")
     for path, fmt in ((csv, "csv"), (xlsx, "xlsx"), (json_, "json")):
         if path is not None:
             from ..export import write_table
 
             columns, rows = cl.csv_rows(result.records, book.ids)
             write_table(path, columns, rows, fmt, dialect, name="saetninger")
-            _announce(f"Wrote {path} ({len(rows)} sentences)")
+            _announce(f"Skrev {path} ({len(rows)} sætninger)")
     _summary(result, book)
     for problem in result.skipped.values():
-        console.print(styled(("skipped:", "yellow"), " ", problem), highlight=False)
+        console.print(styled(("sprunget over:", "yellow"), " ", problem), highlight=False)
     for problem in result.failed.values():
-        console.print(styled(("failed:", "red"), " ", problem), highlight=False)
+        console.print(styled(("fejlede:", "red"), " ", problem), highlight=False)
     if result.failed:
-        raise RunError(f"{len(result.failed)} document(s) could not be classified (see above).")
+        raise RunError(f"{len(result.failed)} {'dokument' if len(result.failed) == 1 else 'dokumenter'} kunne ikke klassificeres (se ovenfor).")
 
 
 def _summary(result, book) -> None:
@@ -98,13 +100,13 @@ def _summary(result, book) -> None:
     for kommune, document in by_doc:
         table.add_column(kommune if kommune != "-" else Path(document).name, justify="right", overflow="fold")
     for lid in book.ids:
-        table.add_row(book.name(lid), *(f"{sum(lid in r['labels'] for r in rows) / len(rows):.0%}" for rows in by_doc.values()))
+        table.add_row(book.name(lid), *(percent(sum(lid in r['labels'] for r in rows) / len(rows)) for rows in by_doc.values()))
     table.add_row(styled("sætninger", "dim"), *(styled(str(len(rows)), "dim") for rows in by_doc.values()))
     console.print(table)
     rep = result.report
     console.print(
-        f"{len(rep.classified)} classified, {len(rep.unchanged)} unchanged, {len(result.paths)} file(s) by path, "
-        f"{len(result.skipped)} skipped, {len(result.failed)} failed.",
+        f"{len(rep.classified)} klassificeret, {len(rep.unchanged)} uændret, {len(result.paths)} {'fil' if len(result.paths) == 1 else 'filer'} angivet med sti, "
+        f"{len(result.skipped)} sprunget over, {len(result.failed)} fejlede.",
         highlight=False,
     )
 
@@ -116,10 +118,10 @@ def evaluate(
     codebook: CodebookOpt = None,
     ws_path: WorkspaceOpt = None,
 ) -> None:
-    """Measure the tags against the annotated set: precision, recall and F1 per focus area,
-    for the codebook alone and for the classifier, in cross-validation grouped by document.
+    """Mål mærkerne mod det annoterede sæt: præcision, genkald og F1 pr. fokusområde,
+    for kodebogen alene og for klassifikatoren, i krydsvalidering grupperet efter dokument.
 
-    Example: strategikompas evaluate --csv evaluering.csv
+    Eksempel: strategikompas evaluate --csv evaluering.csv
     """
     from ..evaluate import (
         COLUMNS,
@@ -133,7 +135,7 @@ def evaluate(
     ws = workspace(ws_path)
     _check_exports(dialect, csv)
     book = load_codebook(ws, codebook)
-    _announce(f"Cross-validating on {ws.annotations_dir} (one fold per seed document, one per written genre) ...")
+    _announce(f"Krydsvaliderer på {ws.annotations_dir} (en fold pr. kildedokument, en pr. skrevet genre) ...")
     result = evaluate_workspace(ws, book)
     out = make_console()
     table = Table(title=f"Evaluering 1: {result.n_sentences} sætninger fra {len(result.documents)} dokumenter, en fold pr. dokument")
@@ -142,27 +144,28 @@ def evaluate(
     for head in ("Kodebog P", "R", "F1", "Klassifikator P", "R", "F1"):
         table.add_column(head, justify="right")
     for row in result.rows():
-        name = row[1] or row[0]
-        table.add_row(name, str(row[2]), *(f"{x:.2f}" for x in row[3:]), end_section=row[0] == result.labels[-1])
+        name = row[1] or {"micro": "mikro", "macro": "makro"}.get(row[0], row[0])
+        table.add_row(name, str(row[2]), *(number(x, 2) for x in row[3:]), end_section=row[0] == result.labels[-1])
     out.print(table)
     micro, macro = result.classifier_micro.f1, result.classifier_macro.f1
-    verdict = "met" if micro >= TARGET_MICRO_F1 and macro >= TARGET_MACRO_F1 else "NOT met"
-    out.print(f"1. By seed document: classifier micro-F1 {micro:.3f}, macro-F1 {macro:.3f} (targets {TARGET_MICRO_F1} and {TARGET_MACRO_F1}: {verdict}); "
-              f"codebook alone micro-F1 {result.codebook_micro.f1:.3f}, macro-F1 {result.codebook_macro.f1:.3f}.", highlight=False)
+    verdict = "nået" if micro >= TARGET_MICRO_F1 and macro >= TARGET_MACRO_F1 else "IKKE nået"
+    out.print(f"1. Pr. kildedokument: klassifikatoren mikro-F1 {number(micro, 3)}, makro-F1 {number(macro, 3)} "
+              f"(mål {number(TARGET_MICRO_F1)} og {number(TARGET_MACRO_F1)}: {verdict}); "
+              f"kodebogen alene mikro-F1 {number(result.codebook_micro.f1, 3)}, makro-F1 {number(result.codebook_macro.f1, 3)}.", highlight=False)
     genre = result.by_genre
     if genre is not None:
-        out.print(f"2. By genre on the written set ({genre.n_sentences} sentences, {len(genre.documents)} genres held out in turn): "
-                  f"classifier micro-F1 {genre.classifier_micro.f1:.3f}, macro-F1 {genre.classifier_macro.f1:.3f}; "
-                  f"codebook alone micro-F1 {genre.codebook_micro.f1:.3f}, macro-F1 {genre.codebook_macro.f1:.3f}.", highlight=False)
-    out.print(f"3. On real documents nobody tuned the tool on: {devset_figure(ws.annotations_dir)}", highlight=False)
+        out.print(f"2. Pr. genre på det skrevne sæt ({genre.n_sentences} sætninger, {len(genre.documents)} genrer holdt ude på skift): "
+                  f"klassifikatoren mikro-F1 {number(genre.classifier_micro.f1, 3)}, makro-F1 {number(genre.classifier_macro.f1, 3)}; "
+                  f"kodebogen alene mikro-F1 {number(genre.codebook_micro.f1, 3)}, makro-F1 {number(genre.codebook_macro.f1, 3)}.", highlight=False)
+    out.print(f"3. På rigtige dokumenter, som værktøjet ikke er tilpasset efter: {devset_figure(ws.annotations_dir)}", highlight=False)
     if result.reliability:
-        bands = "; ".join(f"{band}: {n} ({share:.0%})" for band, n, share in result.reliability if n)
-        out.print(f"Calibration (held-out score band: pairs scored there, and the share that carry the label): {bands}", highlight=False)
+        bands = "; ".join(f"{band}: {n} ({percent(share)})" for band, n, share in result.reliability if n)
+        out.print(f"Kalibrering (scoreinterval på tilbageholdte data: par med en score der, og andelen, der har labelen): {bands}", highlight=False)
     if csv is not None:
         from ..export import write_table
 
         write_table(csv, COLUMNS, result.rows(), "csv", dialect, name="evaluering")
-        out.print(f"Wrote {csv}")
+        out.print(f"Skrev {csv}", highlight=False)
 
 
 @app.command()
@@ -170,11 +173,11 @@ def train(
     codebook: CodebookOpt = None,
     ws_path: WorkspaceOpt = None,
 ) -> None:
-    """Train the classifier from the annotated set (data/annotations/) and save it, versioned.
+    """Træn klassifikatoren på det annoterede sæt (data/annotations/), og gem den med version.
 
-    classify does this by itself when the model is missing or stale; this command does it now.
+    classify gør det selv, når modellen mangler eller er forældet; denne kommando gør det nu.
 
-    Example: strategikompas train
+    Eksempel: strategikompas train
     """
     from ..classifier import load_or_train
 
@@ -182,5 +185,5 @@ def train(
     book = load_codebook(ws, codebook)
     trained = load_or_train(ws.annotations_dir, book, ws.models_dir, _announce, force=True)
     out = make_console()
-    out.print(f"Model {trained.id}: {trained.n_sentences} annotated sentences, saved to {trained.path}", highlight=False)
-    out.print("Thresholds: " + ", ".join(f"{k} {v:.2f}" for k, v in trained.model.thresholds.items()), highlight=False)
+    out.print(f"Model {trained.id}: {trained.n_sentences} annoterede sætninger, gemt i {trained.path}", highlight=False)
+    out.print("Tærskler: " + ", ".join(f"{k} {number(v, 2)}" for k, v in trained.model.thresholds.items()), highlight=False)

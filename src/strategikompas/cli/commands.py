@@ -1,4 +1,4 @@
-"""The foundation's commands: list, init (compare lives in cli/compare.py)."""
+"""The foundation's commands: list, init, add, remove, doctor (compare lives in cli/compare.py)."""
 
 from __future__ import annotations
 
@@ -17,17 +17,17 @@ console = make_console()
 
 @app.command("list")
 def list_cmd(
-    form: Annotated[str | None, typer.Option(help=f"Only this form type: {', '.join(linksamling.FORM_TYPES)}.", show_default=False)] = None,
-    status: Annotated[str | None, typer.Option(help="Only this status: gældende, udløbet or ukendt.", show_default=False)] = None,
+    form: Annotated[str | None, typer.Option(help=f"Kun denne formtype: {', '.join(linksamling.FORM_TYPES)}.", show_default=False)] = None,
+    status: Annotated[str | None, typer.Option(help="Kun denne status: gældende, udløbet eller ukendt.", show_default=False)] = None,
     csv: CsvOpt = None,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write the table to this Excel file.", show_default=False)] = None,
-    json_: Annotated[Path | None, typer.Option("--json", help="Also write the table to this JSON file.", show_default=False)] = None,
-    dialect: Annotated[str, typer.Option("--dialect", help="CSV dialect: excel-dk (UTF-8 with BOM, semicolon, decimal comma) or standard.")] = "excel-dk",
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Skriv også tabellen til denne Excel-fil.", show_default=False)] = None,
+    json_: Annotated[Path | None, typer.Option("--json", help="Skriv også tabellen til denne JSON-fil.", show_default=False)] = None,
+    dialect: Annotated[str, typer.Option("--dialect", help="CSV-dialekt: excel-dk (UTF-8 med BOM, semikolon, decimalkomma) eller standard.")] = "excel-dk",
     ws_path: WorkspaceOpt = None,
 ) -> None:
-    """Show KL's link collection with each strategy's status as of today.
+    """Vis KL's linksamling med hver strategis status i dag.
 
-    Example: strategikompas list --status udløbet --csv udloebne.csv
+    Eksempel: strategikompas list --status udløbet --csv udloebne.csv
     """
     from ..listing import link_table
 
@@ -42,77 +42,77 @@ def list_cmd(
     console.print(table.summary_line())
     for path in (csv, xlsx, json_):
         if path is not None:
-            console.print(f"Wrote {path}", highlight=False)
+            console.print(f"Skrev {path}", highlight=False)
 
 
 @app.command()
-def init(directory: Annotated[Path, typer.Argument(help="New or empty folder for the workspace.")]) -> None:
-    """Create a workspace with a copy of the bundled link collection, codebook and corpus.
+def init(directory: Annotated[Path, typer.Argument(help="Ny eller tom mappe til arbejdsmappen.")]) -> None:
+    """Opret en arbejdsmappe med en kopi af den medfølgende linksamling, kodebog og korpus.
 
-    Example: strategikompas init ~/kortlaegning && cd ~/kortlaegning && strategikompas list
+    Eksempel: strategikompas init ~/kortlaegning && cd ~/kortlaegning && strategikompas list
     """
     from ..workspace import init_workspace
 
     ws = init_workspace(directory)
-    console.print(f"Created workspace {ws.root}")
+    console.print(f"Oprettede arbejdsmappen {ws.root}", highlight=False)
 
 
 @app.command()
 def add(
-    kommune: Annotated[str, typer.Argument(help="The kommune the document belongs to (any of the 98; 'Hjørring', 'hjoerring' and 'hjorring' all work).")],
-    path: Annotated[Path, typer.Argument(help="The document: a PDF, a Word document (.docx), a saved web page or a text file.", metavar="FILE")],
-    title: Annotated[str | None, typer.Option(help="Title for the manifest. Default: the document's own title.")] = None,
-    period: Annotated[str | None, typer.Option(help="Period, e.g. '2024-2027' or 'Fra 2023'. Default: the period the document names.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Add it even when its name and bytes disagree or it has no Danish sentences.")] = False,
+    kommune: Annotated[str, typer.Argument(help="Den kommune, dokumentet hører til (en af de 98; 'Hjørring', 'hjoerring' og 'hjorring' virker alle).")],
+    path: Annotated[Path, typer.Argument(help="Dokumentet: en PDF, et Word-dokument (.docx), en gemt webside eller en tekstfil.", metavar="FILE")],
+    title: Annotated[str | None, typer.Option(help="Titel i manifestet. Standard: dokumentets egen titel.")] = None,
+    period: Annotated[str | None, typer.Option(help="Periode, fx '2024-2027' eller 'Fra 2023'. Standard: den periode, dokumentet selv nævner.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Tilføj det, også når filnavn og indhold ikke passer sammen, eller det ikke har danske sætninger.")] = False,
     ws_path: WorkspaceOpt = None,
 ) -> None:
-    """Add a document you have (downloaded or received) to the workspace's corpus, so that
-    compare, classify, report and export use it like a fetched one.
+    """Tilføj et dokument, du har (hentet eller modtaget), til arbejdsmappens korpus, så
+    compare, classify, report og export bruger det som et hentet dokument.
 
-    The file is read first; one that cannot be read is refused and nothing is written.
-    Example: strategikompas add odder ~/Downloads/digitaliseringsstrategi.pdf --period 2024-2027
+    Filen læses først; en fil, der ikke kan læses, afvises, og intet skrives.
+    Eksempel: strategikompas add odder ~/Downloads/digitaliseringsstrategi.pdf --period 2024-2027
     """
-    from ..corpus import add_document
+    from ..corpus import KIND_LABELS, add_document
     from ..names import slugify
 
     added = add_document(workspace(ws_path), kommune, path, title=title, period=period, force=force)
     doc = added.document
-    pages = f", {added.pages} pages" if added.pages else ""
-    console.print(f"Added to the corpus: {doc.kommune}: {doc.title} ({doc.period_text or 'no period'}), {added.kind}{pages} -> corpus/{doc.file}", highlight=False)
+    pages = f", {added.pages} {'side' if added.pages == 1 else 'sider'}" if added.pages else ""
+    console.print(f"Tilføjet til korpus: {doc.kommune}: {doc.title} ({doc.period_text or 'ingen periode'}), {KIND_LABELS.get(added.kind, added.kind)}{pages} -> corpus/{doc.file}", highlight=False)
     for warning in added.warnings:
         console.print(styled(warning, "yellow"), highlight=False)
     if added.used != doc:
         console.print(
-            f"{doc.kommune} has a newer document, which compare and classify use: {added.used.title} ({added.used.period_text or 'no period'}). "
-            "Give --period if this one is newer.",
+            f"{doc.kommune} har et nyere dokument, som compare og classify bruger: {added.used.title} ({added.used.period_text or 'ingen periode'}). "
+            "Angiv --period, hvis dette er det nyeste.",
             highlight=False,
         )
-    console.print(f"Next: strategikompas compare {slugify(doc.kommune)} ANDEN-KOMMUNE", highlight=False)
+    console.print(f"Næste skridt: strategikompas compare {slugify(doc.kommune)} ANDEN-KOMMUNE", highlight=False)
 
 
 @app.command()
 def remove(
-    file: Annotated[str, typer.Argument(help="The document, as corpus/manifest.csv names it (odder/strategi.pdf) or its path in corpus/.", metavar="FILE")],
+    file: Annotated[str, typer.Argument(help="Dokumentet, som corpus/manifest.csv angiver det (odder/strategi.pdf), eller dets sti i corpus/.", metavar="FILE")],
     ws_path: WorkspaceOpt = None,
 ) -> None:
-    """Take a document out of the workspace's corpus: its row in corpus/manifest.csv, its
-    stored results and its file.
+    """Fjern et dokument fra arbejdsmappens korpus: dets række i corpus/manifest.csv, dets
+    gemte resultater og selve filen.
 
-    Example: strategikompas remove odder/digitaliseringsstrategi.pdf
+    Eksempel: strategikompas remove odder/digitaliseringsstrategi.pdf
     """
     from ..corpus import remove_document
 
     doc = remove_document(workspace(ws_path), file)
-    console.print(f"Removed from the corpus: {doc.kommune}: {doc.title} (corpus/{doc.file})", highlight=False)
+    console.print(f"Fjernet fra korpus: {doc.kommune}: {doc.title} (corpus/{doc.file})", highlight=False)
     if doc.extra.get("url"):
-        console.print(f"It came from the link collection's URL; 'strategikompas fetch {doc.slug}' would download it again.", highlight=False)
+        console.print(f"Det kom fra linksamlingens URL; 'strategikompas fetch {doc.slug}' vil hente det igen.", highlight=False)
 
 
 @app.command()
 def doctor(codebook: CodebookOpt = None, ws_path: WorkspaceOpt = None) -> None:
-    """Show which spaCy pipeline, OCR, codebook, workspace and results store are in use.
+    """Vis, hvilken spaCy-pipeline, OCR, kodebog, arbejdsmappe og resultatdatabase der er i brug.
 
-    Example: strategikompas doctor
+    Eksempel: strategikompas doctor
     """
     from ..diagnostics import facts
 

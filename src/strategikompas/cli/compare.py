@@ -151,7 +151,7 @@ def _print_matrix(result, wide_t) -> None:
     console.print(out)
     if numbered:
         console.print("  ".join([*(f"{n}={lid}" for n, lid in enumerate(ids, 1)), "Sætn.=sætninger"]), highlight=False, soft_wrap=False)  # a legend wraps between its entries
-    console.print(styled("Andel: sætninger med fokusområdet ud af dokumentets sætninger (kolonnen Sætninger).", "dim"))
+    console.print(styled("Andel = sætninger med fokusområdet / dokumentets sætninger.", "dim"))
 
 
 def _render_by_kind(result, detail) -> None:

@@ -13,19 +13,21 @@ from .main import WorkspaceOpt, app, make_console, styled, workspace
 
 @app.command()
 def extract(
-    target: Annotated[str, typer.Argument(help="A kommune in the corpus (Hjørring, hjoerring) or a path to a PDF, Word (.docx), web page or text file.")],
-    format: Annotated[str, typer.Option("--format", help="tree or json.")] = "tree",
-    kommune: Annotated[str | None, typer.Option(help="The kommune a PATH belongs to.", show_default=False)] = None,
+    target: Annotated[str, typer.Argument(help="En kommune i korpus (Hjørring, hjoerring) eller stien til en PDF, et Word-dokument (.docx), en webside eller en tekstfil.")],
+    format: Annotated[str, typer.Option("--format", help="tree (træ) eller json.")] = "tree",
+    kommune: Annotated[str | None, typer.Option(help="Den kommune, en fil angivet med sti hører til.", show_default=False)] = None,
     ws_path: WorkspaceOpt = None,
 ) -> None:
-    """Show a document's structure: title, period, type, sections with their pages.
+    """Vis et dokuments struktur: titel, periode, type og afsnit med deres sider.
 
-    Example: strategikompas extract hjoerring --format json
+    Eksempel: strategikompas extract hjoerring --format json
     """
     from ..extract import extract_target
 
     if format not in ("tree", "json"):
-        raise typer.BadParameter("use tree or json", param_hint="--format")
+        from ..errors import InputError
+
+        raise InputError(f"Ukendt --format '{format}'; brug tree eller json.")
     strategy = extract_target(workspace(ws_path), target, kommune)
     if format == "json":
         typer.echo(json.dumps(strategy.to_json_dict(), ensure_ascii=False, indent=2))
@@ -36,6 +38,8 @@ def extract(
 def outline_tree(strategy) -> Tree:
     """The Strategy as a rich tree: facts, vision, principles, themes, then the sections
     (a section that runs over several pages is shown once, with its first page)."""
+    from ..compare import kind_name
+
     facts = f"{strategy.kommune or 'ukendt kommune'}, {strategy.pages or '-'} sider, {strategy.document_type}, {strategy.period or 'ukendt periode'}, sprog {strategy.language}"
     tree = Tree(styled((strategy.title, "bold"), f" ({facts})"))
     if strategy.vision:
@@ -55,7 +59,7 @@ def outline_tree(strategy) -> Tree:
             continue
         previous = section
         page = f"s. {section.page}: " if section.page else ""
-        branch.add(f"[{section.kind}] {page}{_short(section.title or section.text)}")
+        branch.add(f"[{kind_name(section.kind)}] {page}{_short(section.title or section.text)}")
     for warning in strategy.warnings:
         tree.add(styled(("advarsel:", "yellow"), f" {warning}"))
     return tree

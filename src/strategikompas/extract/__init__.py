@@ -32,9 +32,7 @@ def extract_target(ws, target: str, kommune: str | None = None) -> Strategy:
     path = file_or_kommune(target)
     if isinstance(path, Path):
         return extract_cached(path, cache, kommune=kommune)
-    from ..compare import resolve_kommuner
-    from ..corpus import documents_for, load_manifest, newest_document
+    from ..versions import select
 
-    name = resolve_kommuner(ws, [target])[0]
-    doc = newest_document(documents_for(load_manifest(ws.manifest_path), name, ws))
+    doc = select(ws, [target])[0].document  # "horsens" (its newest) or "horsens@2011-2015"
     return extract_cached(doc.path(ws.corpus), cache, kommune=doc.kommune)

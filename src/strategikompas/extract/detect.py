@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, os_problem
 
 MAX_BYTES = 100 * 1024 * 1024  # larger files are refused before they are read
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Office's old compound file (.doc, .xls, encrypted .docx)
@@ -45,22 +45,23 @@ def detect(path: Path, max_bytes: int = MAX_BYTES) -> str:
         with path.open("rb") as handle:
             head = handle.read(8192)
     except FileNotFoundError as exc:
-        raise DocumentError(f"{path}: file not found.") from exc
+        raise DocumentError(f"{path}: filen findes ikke.") from exc
     except OSError as exc:
-        raise DocumentError(f"{path}: cannot be read ({exc.strerror}).") from exc
+        raise DocumentError(f"{path}: kan ikke læses ({os_problem(exc)}).") from exc
     if size == 0:
-        raise DocumentError(f"{path}: the file is empty.")
+        raise DocumentError(f"{path}: filen er tom.")
     if size > max_bytes:
-        raise DocumentError(f"{path}: {size / 1e6:.1f} MB is over the limit of {max_bytes / 1e6:.0f} MB.")
+        size_mb = f"{size / 1e6:.1f}".replace(".", ",")
+        raise DocumentError(f"{path}: {size_mb} MB er over grænsen på {max_bytes / 1e6:.0f} MB.")
     kind = sniff(head)
     if kind == "zip":
         kind = "docx" if _is_word(path) else "binary"
     if kind == "binary" and head.startswith(_OLE):
         if path.suffix.lower() == ".docx":  # Word keeps a password-protected .docx in an OLE file
-            raise DocumentError(f"{path}: encrypted (needs a password): save it without a password, or as PDF.")
-        raise DocumentError(f"{path}: an old Word (.doc) or other Office file: save it as .docx or PDF.")
+            raise DocumentError(f"{path}: krypteret (kræver en adgangskode): gem den uden adgangskode eller som PDF.")
+        raise DocumentError(f"{path}: en gammel Word-fil (.doc) eller anden Office-fil: gem den som .docx eller PDF.")
     if kind == "binary":
-        raise DocumentError(f"{path}: not a PDF, Word document (.docx), web page or text file.")
+        raise DocumentError(f"{path}: ikke en PDF, et Word-dokument (.docx), en webside eller en tekstfil.")
     return kind
 
 

@@ -45,9 +45,9 @@ def build_strategy(read: Read, kommune: str | None, name: str) -> Strategy:
     text = "\n".join(b.text for b in blocks)
     lang = language(text)
     if lang != "da":
-        warnings = [*warnings, f"{name}: the language looks {language_name(lang)}, not Danish; classify skips it unless forced"]
+        warnings = [*warnings, f"{name}: sproget ligner {language_name(lang)}, ikke dansk; classify springer det over, medmindre --force gives"]
     if not found.sections:
-        warnings = [*warnings, f"{name}: no text"]
+        warnings = [*warnings, f"{name}: ingen tekst"]
     return Strategy(
         kommune=kommune,
         title=title or name,

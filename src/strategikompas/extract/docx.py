@@ -36,13 +36,13 @@ def check_archive(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise DocumentError(f"{path}: damaged Word document ({exc}).") from exc
+        raise DocumentError(f"{path}: ødelagt Word-dokument ({exc}).") from exc
     total = sum(i.file_size for i in infos)
     if total > MAX_UNPACKED:
-        raise DocumentError(f"{path}: the Word document would unpack to {total // 2**20} MB (more than {MAX_UNPACKED // 2**20} MB): refused.")
+        raise DocumentError(f"{path}: Word-dokumentet ville fylde {total // 2**20} MB udpakket (mere end {MAX_UNPACKED // 2**20} MB): afvist.")
     for info in infos:
         if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise DocumentError(f"{path}: part {info.filename} is packed {info.file_size // max(info.compress_size, 1)} times (a zip bomb?): refused.")
+            raise DocumentError(f"{path}: delen {info.filename} er pakket {info.file_size // max(info.compress_size, 1)} gange (en zipbombe?): afvist.")
 
 
 def read_docx(path: Path) -> Read:
@@ -55,9 +55,9 @@ def read_docx(path: Path) -> Read:
         document = docx.Document(str(path))
         items = list(document.iter_inner_content())
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise DocumentError(f"{path}: damaged Word document ({exc}).") from exc
+        raise DocumentError(f"{path}: ødelagt Word-dokument ({exc}).") from exc
     except Exception as exc:  # lxml's XMLSyntaxError and the like: the parts are broken
-        raise DocumentError(f"{path}: damaged Word document ({type(exc).__name__}: {exc}).") from exc
+        raise DocumentError(f"{path}: ødelagt Word-dokument ({type(exc).__name__}: {exc}).") from exc
     body = document.element.body
     # Word lays out the pages and records each break; a file it never laid out may still
     # have hard page breaks. Not both: Word records a hard break's page too.

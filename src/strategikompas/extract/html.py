@@ -35,7 +35,7 @@ def html_blocks(html: str, path: Path | None = None) -> list[Block]:
 
     text = main_text(html)
     if len(re.findall(r"\w+", text)) < MIN_WORDS:  # a menu item or two is not a main text
-        raise DocumentError(f"{path or 'web page'}: the web page has no main text.")
+        raise DocumentError(f"{path or 'webside'}: websiden har ingen hovedtekst.")
     return text_blocks(text)
 
 

@@ -34,11 +34,11 @@ _FUNCTION_WORDS = {
 }
 
 
-LANGUAGE_NAMES = {"da": "Danish", "no": "Norwegian", "sv": "Swedish", "en": "English"}
+LANGUAGE_NAMES = {"da": "dansk", "no": "norsk", "sv": "svensk", "en": "engelsk"}
 
 
 def language_name(code: str) -> str:
-    """ "no" -> "Norwegian (no)", for messages."""
+    """ "no" -> "norsk (no)", for messages."""
     return f"{LANGUAGE_NAMES.get(code, code)} ({code})"
 
 

@@ -25,7 +25,7 @@ TIMEOUT = 300  # seconds for one page
 # a 2-core machine (bench/bench_ocr.py); a user's own OMP_THREAD_LIMIT is kept.
 THREADS = 1
 WORKERS = max(1, min(4, os.cpu_count() or 1))  # pages read at once, one tesseract process each
-INSTALL_HINT = "install tesseract-ocr and tesseract-ocr-dan (apt-get install tesseract-ocr tesseract-ocr-dan)"
+INSTALL_HINT = "installer tesseract-ocr og tesseract-ocr-dan (apt-get install tesseract-ocr tesseract-ocr-dan)"
 
 
 class OcrError(Exception):
@@ -56,14 +56,14 @@ def missing() -> str:
 def _find() -> tuple[Engine | None, str]:
     path = shutil.which("tesseract")
     if path is None:
-        return None, f"tesseract is not installed: {INSTALL_HINT}"
+        return None, f"tesseract er ikke installeret: {INSTALL_HINT}"
     try:
         version = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30).stdout.split("\n", 1)[0]
         langs = subprocess.run([path, "--list-langs"], capture_output=True, text=True, timeout=30).stdout.split()
     except (OSError, subprocess.SubprocessError) as exc:
-        return None, f"tesseract ({path}) does not run ({exc}): {INSTALL_HINT}"
+        return None, f"tesseract ({path}) kan ikke køre ({exc}): {INSTALL_HINT}"
     if LANGUAGE not in langs:
-        return None, f"tesseract has no Danish data: {INSTALL_HINT}"
+        return None, f"tesseract har ikke de danske sprogdata: {INSTALL_HINT}"
     return Engine(path, version.replace("tesseract", "").strip() or "?"), ""
 
 
@@ -98,12 +98,12 @@ def read_image(image: bytes, eng: Engine) -> str:
     try:
         done = subprocess.run(command, input=image, capture_output=True, timeout=TIMEOUT, env=_env())
     except subprocess.TimeoutExpired as exc:
-        raise OcrError(f"tesseract took longer than {TIMEOUT} s") from exc
+        raise OcrError(f"tesseract tog længere end {TIMEOUT} s") from exc
     except OSError as exc:
-        raise OcrError(f"tesseract does not run ({exc})") from exc
+        raise OcrError(f"tesseract kan ikke køre ({exc})") from exc
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise OcrError(f"tesseract failed ({reason[-1] if reason else f'exit {done.returncode}'})")
+        raise OcrError(f"tesseract fejlede ({reason[-1] if reason else f'afslutningskode {done.returncode}'})")
     return done.stdout.decode("utf-8", "replace")
 
 

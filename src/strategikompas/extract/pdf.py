@@ -433,11 +433,11 @@ def open_pdf(path: Path):
         return pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError as exc:
         if "password" in str(exc).lower():
-            problem = "encrypted (needs a password)"
+            problem = "krypteret (kræver en adgangskode)"
         elif re.search(rb"/Count\s+0\b", path.read_bytes()[-65536:]):
-            problem = "the PDF has no pages"  # pdfium refuses an empty page tree
+            problem = "PDF'en har ingen sider"  # pdfium refuses an empty page tree
         else:
-            problem = f"damaged or not a PDF ({exc})"
+            problem = f"ødelagt eller ikke en PDF ({exc})"
         raise DocumentError(f"{path}: {problem}.") from exc
 
 
@@ -450,7 +450,7 @@ def read_pdf(path: Path) -> Read:
     try:
         count = len(pdf)
         if count == 0:
-            raise DocumentError(f"{path}: the PDF has no pages.")
+            raise DocumentError(f"{path}: PDF'en har ingen sider.")
         textless: list[int] = []
         stamped: list[int] = []
         blocks = page_blocks(_noting_textless(read_pages(pdf, raw), textless, stamped), count)
@@ -465,12 +465,12 @@ def read_pdf(path: Path) -> Read:
         blocks = join_continuations(sorted([*blocks, *read.blocks], key=lambda b: b.page or 0), join_words)
     if not blocks:
         if not scanned and not (stamped and ocr.engine() is None):
-            raise DocumentError(f"{path}: no text: its pages are blank.")
+            raise DocumentError(f"{path}: ingen tekst: siderne er tomme.")
         if read.ocr_pages:
-            raise DocumentError(f"{path}: no text layer, and OCR found no text on {_pages(read.ocr_pages)}.")
+            raise DocumentError(f"{path}: intet tekstlag, og OCR fandt ingen tekst på {_pages(read.ocr_pages)}.")
         if ocr.engine() is None:
-            raise DocumentError(f"{path}: no text layer: needs OCR ({ocr.missing()}).")
-        raise DocumentError(f"{path}: no text layer, and OCR failed: {read.warnings[-1].split(': ', 1)[1]}.")
+            raise DocumentError(f"{path}: intet tekstlag: kræver OCR ({ocr.missing()}).")
+        raise DocumentError(f"{path}: intet tekstlag, og OCR fejlede: {read.warnings[-1].split(': ', 1)[1]}.")
     return Read(blocks, count, replacement_warnings(blocks, path.name) + read.warnings, read.ocr_pages, read.unread_pages)
 
 
@@ -506,21 +506,21 @@ def read_scans(pdf, numbers: list[int], name: str, stamped: dict[int, int] | Non
         return Read([])
     engine = ocr.engine()
     if engine is None:
-        warnings = [f"{name}: {_pages(numbers)} without a text layer not read: {ocr.missing()}"] if numbers else []
+        warnings = [f"{name}: {_pages(numbers)} uden tekstlag blev ikke læst: {ocr.missing()}"] if numbers else []
         if stamped:
-            warnings.append(f"{name}: {_pages(sorted(stamped))}: a few characters over a full-page picture; if it is a scan, "
-                            f"it needs OCR: {ocr.missing()}")
+            warnings.append(f"{name}: {_pages(sorted(stamped))}: nogle få tegn over et helsidesbillede; hvis det er en scanning, "
+                            f"kræver den OCR: {ocr.missing()}")
         return Read([], warnings=warnings, unread_pages=numbers)
     texts, errors = ocr.read_pages(pdf, sorted([*numbers, *stamped]), engine)
     for number, layer in stamped.items():
         errors.pop(number, None)
         if number in texts and len(texts[number].split()) < max(20, STAMP_GAIN * layer):
             del texts[number]
-    warnings = [f"{name}: page {number} (no text layer): {error}" for number, error in errors.items()]
+    warnings = [f"{name}: side {number} (intet tekstlag): {error}" for number, error in errors.items()]
     done, failed = list(texts), list(errors)
     blocks = [block for number, text in _drop_running_lines(texts).items() for block in page_text_blocks(text, number)]
     if done:
-        warnings.insert(0, f"{name}: {_pages(done)} without a text layer read by OCR ({engine.describe()}): check quotes against the PDF")
+        warnings.insert(0, f"{name}: {_pages(done)} uden tekstlag er læst med OCR ({engine.describe()}): tjek citater mod PDF'en")
     return Read(blocks, warnings=warnings, ocr_pages=done, unread_pages=failed)
 
 
@@ -567,7 +567,7 @@ def _drop_contents_lines(lines: list[str]) -> list[str]:
 
 
 def _pages(numbers: list[int]) -> str:
-    return f"page{'s' if len(numbers) > 1 else ''} {page_span(numbers)}"
+    return f"{'siderne' if len(numbers) > 1 else 'side'} {page_span(numbers)}"
 
 
 def replacement_warnings(blocks: list[Block], name: str) -> list[str]:
@@ -575,4 +575,4 @@ def replacement_warnings(blocks: list[Block], name: str) -> list[str]:
     bad = sorted({b.page for b in blocks if "\ufffd" in b.text and b.page is not None})
     if not bad:
         return []
-    return [f"{name}: contains U+FFFD (characters the PDF's fonts do not map to text) on page(s) {page_span(bad)}"]
+    return [f"{name}: indeholder U+FFFD (tegn, som PDF'ens skrifttyper ikke oversætter til tekst) på {'side' if len(bad) == 1 else 'siderne'} {page_span(bad)}"]

@@ -149,6 +149,9 @@ def starts_new_line_unit(previous: str, line: str) -> bool:
         return True  # "Side 2 af 8", "Læs op": never part of a paragraph
     if _LABEL_LINE.match(line):
         return True  # "AR 1.2: …", "Kontakt: …", "Princip 3: …": a line of its own
+    label = _LABEL_LINE.match(previous)
+    if label and re.match(r"\w+\s\d", previous) and is_title_like(previous[label.end():]):
+        return True  # after "Indsatsområde 3: Velfærdsteknologi og kunstig intelligens", a heading of its own
     if re.search(r"[.!?:]$", previous):
         return True
     last = previous.split()[-1].lower() if previous.split() else ""
