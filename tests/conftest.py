@@ -26,12 +26,15 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture
-def workspace_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh workspace copied from the bundled one, with its own results folder."""
+def workspace_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trained_models: Path) -> Path:
+    """A fresh workspace copied from the bundled one, with its own results folder. The
+    classifier trained once per session is put in it (training is a minute and more; the
+    tests of training itself use folders of their own); nothing else is classified."""
     from strategikompas.workspace import init_workspace
 
     monkeypatch.delenv("STRATEGIKOMPAS_WORKSPACE", raising=False)
     ws = init_workspace(tmp_path / "ws")
+    shutil.copytree(trained_models, ws.models_dir, dirs_exist_ok=True)
     return ws.root
 
 
@@ -96,7 +99,7 @@ def classified_workspace(workspace_dir: Path, trained_models: Path) -> Path:
     """A fresh workspace whose results folder already holds the trained model (saves training it again)."""
     from strategikompas.workspace import open_workspace
 
-    shutil.copytree(trained_models, open_workspace(workspace_dir).models_dir)
+    shutil.copytree(trained_models, open_workspace(workspace_dir).models_dir, dirs_exist_ok=True)
     return workspace_dir
 
 

@@ -201,7 +201,7 @@ def test_doctor_names_pipeline_codebook_and_store(runner, workspace_dir):
 
 
 def test_doctor_reports_corrupt_store(runner, workspace_dir):
-    (workspace_dir / "results").mkdir()
+    (workspace_dir / "results").mkdir(exist_ok=True)
     (workspace_dir / "results" / "strategikompas.sqlite").write_bytes(b"this is not a database" * 100)
     result = run(runner, "doctor", ws=workspace_dir)
     assert result.exit_code == 0

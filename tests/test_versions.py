@@ -166,3 +166,20 @@ def test_export_has_a_sentence_sheet_a_share_is_a_pivot_of(runner, compared_work
         assert sum(r[share["fokusomraade"]] for r in mine) == share["antal"]
     assert sheet.column_dimensions["H"].width > 60 and sheet["H2"].alignment.wrap_text
     assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:")
+
+
+def test_list_bug_said_udloebet_for_the_strategy_compare_uses(runner, workspace_dir, tmp_path):
+    """Bug: list said Hjørring's strategy is `udløbet` (KL's 2016-2020 row) while compare
+    compares its 2025-2030 document. list shows KL's row as KL's, and beside it the period
+    and status of the document compare uses; the export has both."""
+    import csv
+
+    out = tmp_path / "liste.csv"
+    result = run(runner, "list", "--csv", str(out), "--dialect", "standard", ws=workspace_dir)
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.stdout.splitlines() if x.startswith("│ Hjørring"))
+    cells = [c.strip() for c in line.strip("│").split("│")]
+    assert cells[2:] == ["2016-2020", "udløbet", "2025-2030, gældende"]
+    rows = {r["kommune"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert (rows["Hjørring"]["status"], rows["Hjørring"]["dokument_periode"], rows["Hjørring"]["dokument_status"]) == ("udløbet", "2025-2030", "gældende")
+    assert rows["Horsens"]["dokument"] == NEW and rows["Odder"]["dokument_periode"] == ""

@@ -18,6 +18,8 @@ class LinkTable:
     statuses: list[str]
     today: dt.date
     documents: list[str] = field(default_factory=list)  # per row: its file in corpus/ that compare uses, or ""
+    document_periods: list[str] = field(default_factory=list)  # per row: that document's own period, or ""
+    document_statuses: list[str] = field(default_factory=list)  # per row: the status of that document's period, or ""
 
     def summary_line(self) -> str:
         forms = Counter(r.form_type for r in self.rows)
@@ -34,8 +36,9 @@ class LinkTable:
 
         return Table(
             "linksamling",
-            [*linksamling.COLUMNS, "status", "dokument"],
-            [[getattr(r, c) for c in linksamling.COLUMNS] + [s, d] for r, s, d in zip(self.rows, self.statuses, self.documents, strict=True)],
+            [*linksamling.COLUMNS, "status", "dokument", "dokument_periode", "dokument_status"],
+            [[getattr(r, c) for c in linksamling.COLUMNS] + [s, d, p, ds]
+             for r, s, d, p, ds in zip(self.rows, self.statuses, self.documents, self.document_periods, self.document_statuses, strict=True)],
         )
 
 
@@ -59,7 +62,10 @@ def link_table(
         raise InputError(f"Ukendt status '{status}'; brug en af {', '.join(linksamling.STATUSES)}.")
     rows = linksamling.load(ws.linksamling_path)
     rows = [r for r in rows if (form is None or r.form_type == form) and (status is None or r.status(today) == status)]
-    table = LinkTable(rows, [r.status(today) for r in rows], today, corpus_files(ws, rows))
+    docs = corpus_documents(ws, rows)
+    table = LinkTable(rows, [r.status(today) for r in rows], today, [d.file if d else "" for d in docs],
+                      [(d.period_text or "-") if d else "" for d in docs],
+                      [linksamling.period_status(d.end_year, today) if d else "" for d in docs])
     targets = [(p, f) for p, f in ((csv_path, "csv"), (xlsx_path, "xlsx"), (json_path, "json")) if p is not None]
     if targets:
         from .export import DIALECTS, check_target, write_tables
@@ -73,11 +79,11 @@ def link_table(
     return table
 
 
-def corpus_files(ws: Workspace, rows: list[linksamling.LinkRow]) -> list[str]:
-    """Per row, the kommune's document in ``corpus/`` that compare uses ('' when it has none)."""
+def corpus_documents(ws: Workspace, rows: list[linksamling.LinkRow]) -> list:
+    """Per row, the kommune's document in ``corpus/`` that compare uses (None when it has none)."""
     from .corpus import load_manifest, newest_documents
 
     if not ws.manifest_path.is_file():
-        return ["" for _ in rows]
-    newest = {d.kommune: d.file for d in newest_documents(load_manifest(ws.manifest_path))}
-    return [newest.get(r.kommune, "") for r in rows]
+        return [None for _ in rows]
+    newest = {d.kommune: d for d in newest_documents(load_manifest(ws.manifest_path))}
+    return [newest.get(r.kommune) for r in rows]

@@ -34,10 +34,12 @@ def list_cmd(
     table = link_table(workspace(ws_path), form=form, status=status, today=dt.date.today(), csv_path=csv, xlsx_path=xlsx, json_path=json_, dialect=dialect)
     out = Table(title=f"Linksamling ({len(table.rows)} kommuner)")
     out.add_column("Kommune", no_wrap=True)
-    for column in ("Form", "Periode", "Status", "Dokument"):  # Dokument: ja/-, the file is in the exports
+    # KL's row, then the document compare uses: its own period and status (the file is in the exports)
+    for column in ("Form (KL)", "Periode (KL)", "Status (KL)", "Dokument i korpus"):
         out.add_column(column)
-    for row, row_status, document in zip(table.rows, table.statuses, table.documents, strict=True):
-        out.add_row(row.kommune, row.form, row.period_text or "-", row_status, "ja" if document else "-")
+    for row, row_status, document, period, doc_status in zip(table.rows, table.statuses, table.documents, table.document_periods,
+                                                             table.document_statuses, strict=True):
+        out.add_row(row.kommune, row.form, row.period_text or "-", row_status, f"{period}, {doc_status}" if document else "-")
     console.print(out)
     console.print(table.summary_line())
     for path in (csv, xlsx, json_):
