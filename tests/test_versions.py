@@ -52,6 +52,17 @@ def test_compare_a_kommune_with_its_earlier_strategy(runner, compared_workspace,
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert "Horsens 2011-2015" in text and "Horsens 2021-2025" in text and "Ændring" in text
+    # every share with the number of sentences behind it, and the base of each column
+    import re
+
+    from strategikompas import codebook
+
+    ws = open_workspace(compared_workspace)
+    result_ = cmp.compare(ws, ["horsens@2011-2015", "horsens@2021-2025"], codebook.load(ws.codebook_path))
+    for col in result_.columns:
+        for lid, name in result_.labels:
+            assert re.search(rf"{round(col.shares[lid] * 100)} % \({col.count(lid)}\)", text), (col.label, name)
+    assert re.search(rf"sætninger i alt\s*│\s*{result_.columns[0].n_sentences}\s*│\s*{result_.columns[1].n_sentences}", text)
     for part in ("Fra Horsens 2011-2015 til Horsens 2021-2025", "Største ændringer:", "Nye titler:", "Udgåede titler:", "Nye belæg"):
         assert part in text, part
     from openpyxl import load_workbook

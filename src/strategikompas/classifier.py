@@ -45,7 +45,7 @@ CODEBOOK_WEIGHT = 1.5  # scale of the codebook block against the TF-IDF blocks
 # A label's score is PRIOR_WEIGHT * (1 if the codebook found the label else 0)
 # + (1 - PRIOR_WEIGHT) * the logistic regression's probability. Trained on the seeds alone
 # the regression generalised worse than the codebook, and 0.5 kept the codebook's
-# decisions. With the written set in training (4,609 sentences in eight genres), chosen by
+# decisions. With the written set in training (then 4,609 sentences in eight genres), chosen by
 # the two held-out figures of ``evaluate`` (seeds by document, written set by genre):
 # 0.5 gave 0.763 / 0.749 micro-F1, 0.25 gave 0.765 / 0.750, 0.0 gave 0.762 / 0.768. So the
 # codebook is a feature block only (CODEBOOK_WEIGHT), not a prior.
