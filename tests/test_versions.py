@@ -46,7 +46,10 @@ def test_a_version_that_is_not_there_is_an_input_error_that_lists_the_versions(w
         versions.select(open_workspace(workspace_dir), [requested])
 
 
-def test_compare_a_kommune_with_its_earlier_strategy(runner, compared_workspace, tmp_path):
+def test_compare_a_kommune_with_its_earlier_strategy(runner, compared_workspace, tmp_path, monkeypatch):
+    from strategikompas.cli import compare as cli_compare
+
+    monkeypatch.setattr(cli_compare.console, "width", 220)  # cells on one line each
     out = tmp_path / "tid.xlsx"
     result = run(runner, "compare", "horsens@2011-2015", "horsens@2021-2025", "--xlsx", str(out), ws=compared_workspace)
     assert result.exit_code == 0, result.output
@@ -179,12 +182,15 @@ def test_export_has_a_sentence_sheet_a_share_is_a_pivot_of(runner, compared_work
     assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:")
 
 
-def test_list_bug_said_udloebet_for_the_strategy_compare_uses(runner, workspace_dir, tmp_path):
+def test_list_bug_said_udloebet_for_the_strategy_compare_uses(runner, workspace_dir, tmp_path, monkeypatch):
     """Bug: list said Hjørring's strategy is `udløbet` (KL's 2016-2020 row) while compare
     compares its 2025-2030 document. list shows KL's row as KL's, and beside it the period
     and status of the document compare uses; the export has both."""
     import csv
 
+    from strategikompas.cli import commands
+
+    monkeypatch.setattr(commands.console, "width", 200)
     out = tmp_path / "liste.csv"
     result = run(runner, "list", "--csv", str(out), "--dialect", "standard", ws=workspace_dir)
     assert result.exit_code == 0, result.output
