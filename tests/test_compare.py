@@ -6,6 +6,8 @@ import csv
 import subprocess
 import sys
 
+import pytest
+
 from strategikompas import compare as cmp
 from strategikompas.cli import app
 from strategikompas.extract.model import Item, Strategy
@@ -236,3 +238,31 @@ def test_list_item_evidence_was_quoted_without_the_words_it_continues(runner, wo
     assert shown  # Herning's list items carry several of its strongest quotes
     for q in shown:
         assert f"({q['kontekst']} …) »" in flat
+
+
+def test_distinctive_terms_and_cosine_equal_the_pairwise_definitions():
+    """The fast forms (total minus own; an inverted index for the dot products) give the
+    numbers of the definitions: each column against the sum of the others, and the cosine
+    of two TF-IDF vectors computed pair by pair."""
+    import math
+    import random
+
+    rng = random.Random(7)
+    vocab = [f"ord{i}" for i in range(60)]
+    counts = [{w: rng.randint(1, 6) for w in rng.sample(vocab, 25)} for _ in range(5)] + [{}]
+    for i, terms in enumerate(cmp.distinctive_terms(counts)):
+        reference: dict[str, int] = {}
+        for j, other in enumerate(counts):
+            if j != i:
+                for w, n in other.items():
+                    reference[w] = reference.get(w, 0) + n
+        assert terms == cmp.keyness(counts[i], reference)
+    n = len(counts)
+    df = {w: sum(w in c for c in counts) for c in counts for w in c}
+    vec = [{w: tf * (math.log((1 + n) / (1 + df[w])) + 1) for w, tf in c.items()} for c in counts]
+    norm = [math.sqrt(sum(v * v for v in x.values())) for x in vec]
+    matrix = cmp.cosine_tfidf(counts)
+    for i in range(n):
+        for j in range(n):
+            expected = sum(v * vec[j].get(w, 0.0) for w, v in vec[i].items()) / (norm[i] * norm[j]) if norm[i] and norm[j] else 0.0
+            assert matrix[i][j] == pytest.approx(expected, abs=1e-12)

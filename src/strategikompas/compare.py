@@ -157,8 +157,22 @@ def keyness(target: dict[str, int], reference: dict[str, int], top: int = 10) ->
     return scored[:top]
 
 
+def distinctive_terms(counts: list[dict[str, int]], top: int = 10) -> list[list[tuple[str, float]]]:
+    """Each column's keyness against all the other columns together: the total is
+    counted once, and each reference is the total minus the column's own counts."""
+    total: dict[str, int] = {}
+    for c in counts:
+        for w, n in c.items():
+            total[w] = total.get(w, 0) + n
+    return [keyness(c, {w: n - c.get(w, 0) for w, n in total.items() if n - c.get(w, 0)}, top) for c in counts]
+
+
 def cosine_tfidf(counts: list[dict[str, int]]) -> list[list[float]]:
-    """Cosine similarity of TF-IDF vectors (smooth idf, as scikit-learn's default)."""
+    """Cosine similarity of TF-IDF vectors (smooth idf, as scikit-learn's default).
+
+    The dot products go word by word through an inverted index (each word adds to the
+    pairs of documents that share it), so n documents cost the words they share, not n²
+    passes over whole vocabularies."""
     import math
 
     n = len(counts)
@@ -167,19 +181,26 @@ def cosine_tfidf(counts: list[dict[str, int]]) -> list[list[float]]:
         for word in c:
             df[word] = df.get(word, 0) + 1
     idf = {w: math.log((1 + n) / (1 + d)) + 1 for w, d in df.items()}
-    vectors = [{w: tf * idf[w] for w, tf in c.items()} for c in counts]
-    norms = [math.sqrt(sum(v * v for v in vec.values())) for vec in vectors]
-    matrix = []
+    postings: dict[str, list[tuple[int, float]]] = {}
+    norms = [0.0] * n
+    for i, c in enumerate(counts):
+        for w, tf in c.items():
+            weight = tf * idf[w]
+            postings.setdefault(w, []).append((i, weight))
+            norms[i] += weight * weight
+    norms = [math.sqrt(x) for x in norms]
+    dots = [[0.0] * n for _ in range(n)]
+    for plist in postings.values():
+        for a, (i, wi) in enumerate(plist):
+            row = dots[i]
+            for j, wj in plist[a:]:
+                row[j] += wi * wj
+    matrix = [[0.0] * n for _ in range(n)]
     for i in range(n):
-        row = []
-        for j in range(n):
-            if not norms[i] or not norms[j]:
-                row.append(0.0)
-                continue
-            small, big = sorted((vectors[i], vectors[j]), key=len)
-            dot = sum(v * big.get(w, 0.0) for w, v in small.items())
-            row.append(dot / (norms[i] * norms[j]))
-        matrix.append(row)
+        for j in range(i, n):
+            if norms[i] and norms[j]:
+                value = dots[i][j] / (norms[i] * norms[j])
+                matrix[i][j] = matrix[j][i] = value
     return matrix
 
 
@@ -325,14 +346,7 @@ def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | N
             counts.append(word_counts(rows, own_names))
             all_rows.append(rows)
             by_kind.append(shares_by_kind(rows, [lid for lid, _ in result.labels]))
-    terms = []
-    for i, c in enumerate(counts):
-        reference: dict[str, int] = {}
-        for j, other in enumerate(counts):
-            if j != i:
-                for w, n in other.items():
-                    reference[w] = reference.get(w, 0) + n
-        terms.append(keyness(c, reference))
+    terms = distinctive_terms(counts)
     structure = structure_rows(strategies) if all(strategies) else []
     accuracy = None
     if book is not None:
