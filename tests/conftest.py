@@ -95,11 +95,9 @@ def trained_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def classified_workspace(workspace_dir: Path, trained_models: Path) -> Path:
-    """A fresh workspace whose results folder already holds the trained model (saves training it again)."""
-    from strategikompas.workspace import open_workspace
-
-    shutil.copytree(trained_models, open_workspace(workspace_dir).models_dir, dirs_exist_ok=True)
+def classified_workspace(workspace_dir: Path) -> Path:
+    """A fresh workspace whose results folder already holds the trained model (every
+    ``workspace_dir`` does now; the name says what the tests that use it rely on)."""
     return workspace_dir
 
 
@@ -128,15 +126,17 @@ def small_annotations(tmp_path: Path, per_source: int = 25) -> Path:
 
 @pytest.fixture(scope="session")
 def _compared_once(tmp_path_factory: pytest.TempPathFactory, trained_models: Path) -> Path:
-    """A workspace with every bundled document classified, made once per session."""
+    """A workspace with every bundled document (each version) classified, made once per session."""
     from strategikompas import codebook
-    from strategikompas.compare import compare_all
-    from strategikompas.workspace import init_workspace, open_workspace
+    from strategikompas.classify import classify_documents
+    from strategikompas.corpus import load_manifest
+    from strategikompas.workspace import init_workspace
 
     root = tmp_path_factory.mktemp("compared") / "ws"
     ws = init_workspace(root)
-    shutil.copytree(trained_models, open_workspace(root).models_dir)
-    compare_all(ws, codebook.load(ws.codebook_path))
+    shutil.copytree(trained_models, ws.models_dir)
+    report = classify_documents(ws, load_manifest(ws.manifest_path), codebook.load(ws.codebook_path))
+    assert not report.failed, report.failed
     return root
 
 

@@ -143,7 +143,7 @@ def test_version_changes_points_titles_and_only_new_sentences():
     new = cmp.Column("Testby", "testby", "Ny", "2022-2025", "b", {"data": 0.5, "borger": 0.5}, 4)
     cmp.label_columns([old, new])
     assert (old.label, new.key) == ("Testby 2015-2018", "testby@2022-2025")
-    result = cmp.Comparison([("data", "Data"), ("borger", "Borger")], [old, new], over_time=True)
+    result = cmp.Comparison([("data", "Data"), ("borger", "Borger")], [old, new])
     same = "Vi bruger data til planlægning."
     rows_old = [_row(1, same, ["data"]), _row(2, "Borgerne betjener sig selv.", ["borger"])]
     rows_new = [_row(1, same, ["data"], 0.99), _row(2, "Vi deler data med regionen.", ["data"], 0.6), _row(3, "Ingen mærker her.", [])]

@@ -38,17 +38,10 @@ class Column:
 class Comparison:
     labels: list[tuple[str, str]]  # (id, Danish name)
     columns: list[Column]
-    over_time: bool = False  # the columns are versions of one kommune, oldest first
 
     def rows(self) -> list[list[object]]:
         """One row per focus area: id, name, then each kommune's share."""
         return [[lid, name, *(c.shares[lid] for c in self.columns)] for lid, name in self.labels]
-
-    @property
-    def versions(self) -> bool:
-        """Some kommune appears in more than one column (its versions side by side)."""
-        kommuner = [c.kommune for c in self.columns]
-        return len(set(kommuner)) < len(kommuner)
 
 
 def label_columns(columns: list[Column]) -> None:
@@ -104,7 +97,7 @@ def compare(
                 raise RunError(f"{doc.doc_id}: resultaterne mangler efter klassificeringen")
             columns.append(Column(doc.kommune, doc.slug, doc.title, doc.period_text, doc.doc_id, store.label_shares(doc.doc_id, book.ids), meta["n_sentences"]))
     label_columns(columns)
-    return Comparison([(label.id, label.name) for label in book.labels], columns, over_time)
+    return Comparison([(label.id, label.name) for label in book.labels], columns)
 
 
 # --- Evidence, distinctive terms and similarity, from stored sentences only -------------
@@ -248,7 +241,6 @@ class Facts:
     kommune: str  # the column's label ("Horsens 2011-2015" beside another Horsens version)
     title: str
     form: str  # the document's type as extraction read it (strategi, principper, politik, ...)
-    document_type: str
     period: str
     status: str  # of the document's own period
     pages: int | None
@@ -325,9 +317,8 @@ def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | N
             link = links.get(col.kommune)
             end = doc.end_year if doc else None
             pages = meta.get("pages") or max((r.page for r in rows if r.page is not None), default=None)
-            own_type = meta.get("document_type") or "-"
             facts.append(Facts(
-                col.label, col.title, own_type, own_type,
+                col.label, col.title, meta.get("document_type") or "-",
                 col.period or "-", linksamling.period_status(end, today), pages,
                 meta.get("language") or "-",
                 meta.get("extractor") or "-",
@@ -539,7 +530,7 @@ def change_tables(result: Comparison, detail: Detail) -> list:
     ]
 
 
-def sentence_table(ws: Workspace, result: Comparison, book: cb.Codebook):
+def sentence_table(ws: Workspace, result: Comparison):
     """Every sentence of the compared documents with a 0/1 column per focus area and
     its score: a share in ``andele`` is a pivot of this sheet away."""
     from .export import Table as XTable

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import codebook as cb
+from .danish import number
 from .errors import RunError
 
 COLUMNS = [
@@ -129,7 +130,7 @@ def reliability(truth, scored, width: float = 0.1) -> list[tuple[str, int, float
         low, high = k * width, (k + 1) * width
         inside = (scored >= low) & ((scored < high) if k < bands - 1 else (scored <= high))
         n = int(inside.sum())
-        rows.append((f"{low:.1f}-{high:.1f}".replace(".", ","), n, float(truth[inside].mean()) if n else 0.0))  # a label to read: "0,3-0,4"
+        rows.append((f"{number(low, 1)}-{number(high, 1)}", n, float(truth[inside].mean()) if n else 0.0))  # a label to read: "0,3-0,4"
     return rows
 
 
@@ -238,7 +239,7 @@ def devset_figure(annotations: Path) -> str:
 
     try:
         record = json.loads((Path(annotations) / DEVSET_FILE).read_text(encoding="utf-8"))
-        micro, macro = (f"{float(record[k]):.3f}".replace(".", ",") for k in ("micro", "macro"))
+        micro, macro = (number(float(record[k]), 3) for k in ("micro", "macro"))
         return (f"mikro-F1 {micro}, makro-F1 {macro} gennem classify på "
                 f"{record['documents']} dokumenter (målt {record['measured']} med ../shared/devset/score)")
     except (OSError, ValueError, KeyError, TypeError):

@@ -35,11 +35,13 @@ class Table:
     wrap: set[str] = field(default_factory=set)
 
 
+def _is_formula_like(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(_FORMULA_START)
+
+
 def neutralise(value: object) -> object:
     """Prefix a text cell that starts like a formula with an apostrophe; numbers pass."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return "'" + value if _is_formula_like(value) else value
 
 
 def _csv_cell(value: object, dialect: str) -> str:
@@ -85,10 +87,6 @@ def write_csv(path: Path, table: Table, dialect: str = "excel-dk") -> None:
 
 XLSX_WRAP_WIDTH = 80  # characters: a wrapped sentence column
 XLSX_MAX_WIDTH = 50  # characters: any other column
-
-
-def _is_formula_like(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(_FORMULA_START)
 
 
 def write_xlsx(path: Path, tables: Sequence[Table]) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from . import codebook as cb
 from . import compare as cmp
 from . import linksamling
+from .danish import number, percent, points
 from .errors import InputError
 from .fileio import atomic_write_text
 from .workspace import Workspace
@@ -25,17 +26,6 @@ th{background:#eef3f8}.profile{border:1px solid #ddd;border-radius:6px;padding:0
 blockquote{margin:.2rem 0 .6rem 1rem;color:#444;font-style:italic}.bar{background:#1f4e79;height:.7rem;display:inline-block}
 .caveat{background:#fff6d6;border-left:4px solid #d9a400;padding:.4rem .8rem}.num{text-align:right}.up{color:#1a6b2f}.down{color:#a3222a}
 """
-
-
-def pct(share: float) -> str:
-    """"28 %" (Danish: a space before the sign)."""
-    return f"{share * 100:.0f} %"
-
-
-def pp(change: float) -> str:
-    text = f"{change * 100:+.0f}"
-    return ("0" if text in ("+0", "-0") else text.replace("-", "−")) + " pp"
-
 
 
 def _svg(fig) -> str:
@@ -116,7 +106,7 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
             parts.append("<h4>Fokusområder</h4>")
             for lid, name in sorted(result.labels, key=lambda x: -col.shares[x[0]]):
                 share = col.shares[lid]
-                parts.append(f"<div><span class='bar' style='width:{share * 300:.0f}px'></span> {e(name)}: {pct(share)} "
+                parts.append(f"<div><span class='bar' style='width:{share * 300:.0f}px'></span> {e(name)}: {percent(share)} "
                              f"({col.count(lid)} af {col.n_sentences} sætninger)</div>")
                 ev = detail.evidence[lid][i]
                 if ev is not None and share > 0:
@@ -138,7 +128,7 @@ def _accuracy_html(result: cmp.Comparison, accuracy: dict[str, float] | None) ->
     if accuracy is None:
         return ("<p class='caveat' id='noejagtighed'>Forbehold: hvor ofte mærkerne er rigtige, er ikke målt for den model, "
                 "rapporten bygger på. Kør <code>strategikompas evaluate</code> og lav rapporten igen, så står F1 pr. fokusområde her.</p>")
-    rows = "".join(f"<tr><td>{html.escape(name)}</td><td class='num'>{f'{accuracy[lid]:.2f}'.replace('.', ',')}</td></tr>"
+    rows = "".join(f"<tr><td>{html.escape(name)}</td><td class='num'>{number(accuracy[lid])}</td></tr>"
                    for lid, name in result.labels)
     return ("<div id='noejagtighed'><h3>Målt nøjagtighed</h3><p>F1 pr. fokusområde, målt af <code>strategikompas evaluate</code> "
             "på det annoterede sæt (1 = alle mærker rigtige og ingen glemt).</p>"
@@ -175,8 +165,8 @@ def _over_time_html(result: cmp.Comparison, detail: cmp.Detail) -> str:
     for lid, name in result.labels:
         change = last.shares[lid] - first.shares[lid]
         css = "up" if round(change * 100) > 0 else "down" if round(change * 100) < 0 else ""
-        parts.append(f"<tr><td>{e(name)}</td>" + "".join(f"<td class='num'>{pct(c.shares[lid])} ({c.count(lid)})</td>" for c in result.columns)
-                     + f"<td class='num {css}'>{pp(change)}</td></tr>")
+        parts.append(f"<tr><td>{e(name)}</td>" + "".join(f"<td class='num'>{percent(c.shares[lid])} ({c.count(lid)})</td>" for c in result.columns)
+                     + f"<td class='num {css}'>{points(change, minus='−')}</td></tr>")
     parts.append("<tr><th>Sætninger</th>" + "".join(f"<td class='num'>{c.n_sentences}</td>" for c in result.columns) + "<td></td></tr></table>")
     names = dict(result.labels)
     for ch in detail.changes:

@@ -22,10 +22,13 @@ class Selected:
     requested: str
 
 
-def resolve_kommuner(ws: Workspace, requested: list[str]) -> list[str]:
-    """Resolve names against the link collection, the corpus and Denmark's 98 kommuner."""
+def resolve_kommuner(ws: Workspace, requested: list[str], docs: list[corpus.Document] | None = None) -> list[str]:
+    """Resolve names against the link collection, the corpus (``docs``: the manifest, when
+    the caller has read it) and Denmark's 98 kommuner."""
+    if docs is None:
+        docs = corpus.load_manifest(ws.manifest_path)
     known = [r.kommune for r in linksamling.load(ws.linksamling_path)]
-    known += [d.kommune for d in corpus.load_manifest(ws.manifest_path) if d.kommune not in known]
+    known += [d.kommune for d in docs if d.kommune not in known]
     known += [k for k in names.KOMMUNER if k not in known]
     return [names.resolve(name, known) for name in requested]
 
@@ -92,14 +95,16 @@ def select(ws: Workspace, requested: list[str]) -> list[Selected]:
     """The documents the user named, in order. A name alone is the kommune's newest
     document; ``kommune@version`` one of its versions; a path a file of the corpus."""
     docs = corpus.load_manifest(ws.manifest_path)
+    is_path = [names.looks_like_path(item) and "@" not in item for item in requested]
+    # every name resolved in one pass (the link collection read once)
+    kommuner = iter(resolve_kommuner(ws, [item.split("@", 1)[0] for item, path in zip(requested, is_path, strict=True) if not path], docs))
     out = []
-    for item in requested:
+    for item, path in zip(requested, is_path, strict=True):
         if "@" in item:
-            name, version = item.split("@", 1)
-            kommune = resolve_kommuner(ws, [name])[0]
+            kommune, version = next(kommuner), item.split("@", 1)[1]
             out.append(Selected(_match_version(versions_of(docs, kommune, ws), kommune, version, item), item))
             continue
-        if names.looks_like_path(item):
+        if path:
             doc = _corpus_file(ws, docs, item)
             if doc is None:
                 where = "findes ikke" if not Path(item).exists() and not (ws.corpus / item).exists() else "er ikke et dokument i korpus (corpus/manifest.csv)"
@@ -107,8 +112,7 @@ def select(ws: Workspace, requested: list[str]) -> list[Selected]:
                                  "eller nævn en kommune (fx horsens eller horsens@2011-2015).")
             out.append(Selected(doc, item))
             continue
-        kommune = resolve_kommuner(ws, [item])[0]
-        out.append(Selected(corpus.newest_document(corpus.documents_for(docs, kommune, ws)), item))
+        out.append(Selected(corpus.newest_document(corpus.documents_for(docs, next(kommuner), ws)), item))
     return out
 
 
@@ -116,8 +120,9 @@ def over_time(ws: Workspace, kommune: str) -> list[Selected]:
     """Every version of one kommune in the corpus, oldest first; at least two."""
     if "@" in kommune:
         raise InputError("--over-time tager en kommune uden version, fx: strategikompas compare horsens --over-time")
-    name = resolve_kommuner(ws, [kommune])[0]
-    docs = versions_of(corpus.load_manifest(ws.manifest_path), name, ws)
+    manifest = corpus.load_manifest(ws.manifest_path)
+    name = resolve_kommuner(ws, [kommune], manifest)[0]
+    docs = versions_of(manifest, name, ws)
     if len(docs) < 2:
         raise InputError(f"{name} har kun én version i korpus ({describe(docs[0])}); "
                          f"læg en ældre eller nyere i korpus med 'strategikompas add {name} FIL --period ÅÅÅÅ-ÅÅÅÅ'.")

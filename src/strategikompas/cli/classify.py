@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ..danish import number, percent
 from ..errors import RunError
 from .main import (
     CodebookOpt,
@@ -18,8 +19,6 @@ from .main import (
     app,
     load_codebook,
     make_console,
-    number,
-    percent,
     reading_progress,
     styled,
     workspace,

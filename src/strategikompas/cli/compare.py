@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ..danish import number, percent, points
 from ..errors import InputError
 from .main import (
     CodebookOpt,
@@ -16,9 +17,6 @@ from .main import (
     app,
     load_codebook,
     make_console,
-    number,
-    percent,
-    points,
     reading_progress,
     styled,
     workspace,
@@ -213,17 +211,21 @@ def _render(result, detail) -> list:
     out.add_column("Fokusområde")
     for col in result.columns:
         out.add_column(f"{col.label}\n{col.title}\n{col.period}", justify="right")
-    first_last = (0, len(result.columns) - 1) if len(result.columns) == 2 or result.versions and len({c.kommune for c in result.columns}) == 1 else None
-    if first_last:
-        out.add_column("Ændring" if result.versions else "Forskel", justify="right")
+    # versions of one kommune: the last minus the first; two kommuner: the first minus the second
+    first, last = result.columns[0], result.columns[-1]
+    over_time = len({c.kommune for c in result.columns}) == 1
+    if over_time:
+        out.add_column("Ændring", justify="right")
+    elif len(result.columns) == 2:
+        out.add_column("Forskel", justify="right")
     if detail.accuracy is not None:
         out.add_column("F1\n(målt)", justify="right")
     for label_id, name in result.labels:
         cells = [_share_cell(c, label_id) for c in result.columns]
-        if first_last:
-            a, b = (result.columns[i] for i in first_last)
-            # over time: the later version minus the earlier; two kommuner: the first minus the second
-            cells.append(points(b.shares[label_id] - a.shares[label_id]) if result.versions else points(a.shares[label_id] - b.shares[label_id]))
+        if over_time:
+            cells.append(points(last.shares[label_id] - first.shares[label_id]))
+        elif len(result.columns) == 2:
+            cells.append(points(first.shares[label_id] - last.shares[label_id]))
         if detail.accuracy is not None:
             cells.append(number(detail.accuracy[label_id]))
         out.add_row(name, *cells)
@@ -344,6 +346,6 @@ def export_cmd(
     with reading_progress() as (plan, step):
         result = cmp.compare_all(ws, book, on_document=step, on_plan=plan)
     tables = [link_table(ws).export_table(), cmp.shares_table(result)[1], *cmp.tables(result, cmp.details(ws, result)),
-              cmp.sentence_table(ws, result, book)]
+              cmp.sentence_table(ws, result)]
     files = write_tables(target, tables, None, dialect)
     console.print(f"{written(files)} ({len(tables)} tabeller, {len(result.columns)} kommuner)", highlight=False)

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .main import WorkspaceOpt, app, make_console, number, styled, workspace
+from ..danish import number
+from .main import WorkspaceOpt, app, make_console, styled, workspace
 
 console = make_console()
 err_console = make_console(stderr=True)

@@ -116,22 +116,6 @@ def load_codebook(ws, path: Path | None):
     return codebook.load(path or ws.codebook_path)
 
 
-def number(value: float, digits: int = 2) -> str:
-    """A number as a Danish reader writes it: decimal comma ("0,76"); the one place for it."""
-    return f"{value:.{digits}f}".replace(".", ",")
-
-
-def percent(value: float, digits: int = 0) -> str:
-    """A share as a Danish percentage: "42 %", "4,5 %"."""
-    return f"{number(value * 100, digits)} %"
-
-
-def points(value: float) -> str:
-    """A change in percentage points, signed: "+3 pp", "-12 pp", "0 pp"."""
-    text = f"{value * 100:+.0f}"
-    return ("0" if text in ("+0", "-0") else text) + " pp"
-
-
 @contextmanager
 def reading_progress(console=None):
     """A progress bar while documents are classified; yields (on_plan, on_document).

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..danish import number
 from ..errors import InputError, os_problem
 
 MAX_BYTES = 100 * 1024 * 1024  # larger files are refused before they are read
@@ -51,7 +52,7 @@ def detect(path: Path, max_bytes: int = MAX_BYTES) -> str:
     if size == 0:
         raise DocumentError(f"{path}: filen er tom.")
     if size > max_bytes:
-        size_mb = f"{size / 1e6:.1f}".replace(".", ",")
+        size_mb = number(size / 1e6, 1)
         raise DocumentError(f"{path}: {size_mb} MB er over grænsen på {max_bytes / 1e6:.0f} MB.")
     kind = sniff(head)
     if kind == "zip":
