@@ -297,7 +297,8 @@ def test_progress_is_told_how_many_documents_need_work(classified_workspace: Pat
     docs = [d for d in load_manifest(ws.manifest_path) if d.slug in ("herning", "hjoerring")]
     plans, steps = [], []
     report = classify_documents(ws, docs, book, steps.append, on_plan=plans.append)
-    assert plans == [2] and [d.slug for d in steps] == [d.slug for d in docs] and len(report.classified) == 2
+    # documents are worked on at once, so they are announced in the order they finish
+    assert plans == [2] and sorted(d.slug for d in steps) == sorted(d.slug for d in docs) and len(report.classified) == 2
     plans.clear()
     steps.clear()
     classify_documents(ws, docs, book, steps.append, on_plan=plans.append)
@@ -401,3 +402,75 @@ def test_a_planted_model_file_runs_no_code(tmp_path: Path):
     assert not marker.exists()
     assert said and "kan ikke bruges" in said[0]
     assert trained.path.suffix == MODEL_SUFFIX and not list(models.glob("*.pkl"))
+
+
+def _stored(store_path: Path) -> list[tuple]:
+    with sqlite3.connect(store_path) as db:
+        return db.execute(
+            "SELECT doc_id, sentence_no, sentence, labels, scores, terms, lemmas, context, heading FROM sentences ORDER BY doc_id, sentence_no"
+        ).fetchall()
+
+
+def test_documents_worked_on_at_once_store_what_one_process_stores(workspace_dir: Path, tmp_path: Path):
+    """Two worker processes (the default on two cores) give the same rows, labels and scores
+    as one process, and the counts stored with each document match its sentences."""
+    from strategikompas.classify import classify_documents
+    from strategikompas.corpus import load_manifest
+
+    from conftest import copy_tree
+
+    other = copy_tree(workspace_dir, tmp_path / "one-job")
+    results = {}
+    for root, jobs in ((workspace_dir, 2), (other, 1)):
+        ws = open_workspace(root)
+        report = classify_documents(ws, load_manifest(ws.manifest_path), codebook.load(ws.codebook_path), jobs=jobs)
+        assert len(report.classified) == 5 and not report.failed
+        results[jobs] = _stored(ws.store_path)
+    assert results[2] == results[1] and len(results[1]) > 300
+    with Store(open_workspace(workspace_dir).store_path) as store:
+        for doc_id, (n, counts) in store.counts(sorted({r[0] for r in results[2]})).items():
+            rows = store.sentences(doc_id)
+            assert n == len(rows) and counts == {lab: sum(lab in r.labels for r in rows) for lab in counts} and all(counts.values())
+
+
+def test_a_worker_that_dies_takes_only_its_own_document(workspace_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    """A worker process that dies on a document (a crash inside a PDF library, say) costs
+    that document only: it is reported as failed, the others are stored."""
+    import os
+
+    from strategikompas import classify
+    from strategikompas.corpus import load_manifest
+
+    parent = os.getpid()
+    real = classify._process
+
+    def dies_on_herning(ws, doc, path, book, model, force):
+        if doc.slug == "herning" and os.getpid() != parent:
+            os._exit(9)
+        return real(ws, doc, path, book, model, force)
+
+    monkeypatch.setattr(classify, "_process", dies_on_herning)
+    ws = open_workspace(workspace_dir)
+    report = classify.classify_documents(ws, load_manifest(ws.manifest_path), codebook.load(ws.codebook_path), jobs=2)
+    assert list(report.failed) == ["herning/herning-kommissorium-digitaliseringsstrategi-2021-2024.txt"]
+    assert "stoppede uventet" in next(iter(report.failed.values()))
+    assert len(report.classified) == 4
+
+
+def test_summary_adds_up_a_kommunes_versions(classified_workspace: Path, runner):
+    """The summary has a column per kommune, not per document: horsens's two versions are
+    one column of their sentences added up, with the number of documents."""
+    from strategikompas.classify import run
+
+    ws = open_workspace(classified_workspace)
+    result = run(ws, [], codebook.load(ws.codebook_path), records=False)
+    assert result.records == []
+    by_name = {t.name: t for t in result.tallies}
+    assert by_name["Horsens"].documents == 2 and len(by_name) == 4
+    with Store(ws.store_path) as store:
+        horsens = [d for d in result.documents if d.slug == "horsens"]
+        assert by_name["Horsens"].sentences == sum(len(store.sentences(d.doc_id)) for d in horsens)
+    shown = runner.invoke(app, ["classify", "-w", str(classified_workspace)])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert any(line.startswith("│ dokumenter") and "2" in line for line in lines)

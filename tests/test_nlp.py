@@ -96,6 +96,20 @@ def test_lemma_lookup_ignores_case_bug_hashed_table():
     assert lemma("BORGERNE") == "borger"
 
 
+def test_lemma_table_read_as_a_dict_has_spacys_entries():
+    """The table read straight from spacy-lookups-data's JSON (fast) gives every word the
+    lemma spaCy's own loader gives it."""
+    from spacy.lookups import load_lookups
+
+    from strategikompas.nlp import lemma_table
+
+    ours = lemma_table()
+    spacys = load_lookups("da", ["lemma_lookup"]).get_table("lemma_lookup")
+    assert isinstance(ours, dict) and len(ours) == len(spacys) > 500_000
+    words = list(ours)[::997]
+    assert [ours[w] for w in words] == [spacys.get(w) for w in words]
+
+
 def test_pipeline_sets_lower_case_lookup_lemmas(nlp):
     doc = nlp("Kommunernes løsninger hjælper Borgerne.")
     assert [t.lemma_ for t in doc][:4] == ["kommune", "løsning", "hjælpe", "borger"]

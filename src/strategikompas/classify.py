@@ -176,6 +176,126 @@ def _language_problem(strategy, force: bool) -> str | None:
     return None
 
 
+def default_jobs() -> int:
+    """Documents worked on at once: ``STRATEGIKOMPAS_JOBS``, else the cores this process may use (at most 8)."""
+    import os
+
+    value = os.environ.get(JOBS_ENV, "").strip()
+    if value:
+        try:
+            return max(1, int(value))
+        except ValueError:
+            raise InputError(f"{JOBS_ENV}={value!r}: skriv et helt tal (antal dokumenter, der behandles ad gangen).") from None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(8, cores))
+
+
+JOBS_ENV = "STRATEGIKOMPAS_JOBS"
+
+
+@dataclass
+class _Outcome:
+    """What working on one document gave: rows to store, or why not."""
+
+    rows: list[SentenceRow] = field(default_factory=list)
+    strategy: dict | None = None
+    extractor: str = ""
+    warnings: list[str] = field(default_factory=list)
+    skipped: str | None = None
+    failed: str | None = None
+
+
+def _process(ws: Workspace, doc: Document, path: Path, book: cb.Codebook, model, force: bool) -> _Outcome:
+    """Extract and classify one document; any error is the outcome, never raised."""
+    try:
+        strategy = _extract(ws, path, doc.kommune)
+        problem = _language_problem(strategy, force)
+        if problem is None:
+            rows = sentence_rows(strategy.sections, book, model)
+            problem = None if rows else "ingen sætninger fundet"
+    except InputError as exc:
+        return _Outcome(failed=str(exc) if str(path) in str(exc) else f"{path}: {exc}")
+    except Exception as exc:  # one bad document never stops the others
+        return _Outcome(failed=f"{path}: {type(exc).__name__}: {exc}")
+    if problem:
+        return _Outcome(skipped=f"{path}: {problem}")
+    return _Outcome(rows, strategy.to_json_dict(), extractor_name(path, strategy), list(strategy.warnings))
+
+
+# A worker process's job, inherited from the parent when the pool forks (nothing is pickled
+# but the documents sent and the outcomes returned).
+_WORKER: tuple | None = None
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker: end when the run that started it is gone (killed, say), instead of
+    living on as an orphan that holds the terminal and the run's output open."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _work(doc: Document, path: Path) -> _Outcome:
+    assert _WORKER is not None, "a worker without its job"
+    ws, book, model, force = _WORKER
+    return _process(ws, doc, path, book, model, force)
+
+
+def _outcomes(ws: Workspace, pending: list, book: cb.Codebook, model, force: bool, jobs: int) -> Iterator[tuple]:
+    """(doc, digest, outcome) for each pending document, in the order they finish.
+
+    With more than one job and more than one document, documents are worked on in forked
+    processes that inherit the loaded pipeline and model; this process alone writes the
+    store. A worker that dies (a crash in a PDF library, the memory killer) takes only its
+    document: the documents it left are retried one process each, and the one that kills
+    its process again is reported as failed."""
+    import multiprocessing
+
+    if jobs <= 1 or len(pending) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for doc, path, digest in pending:
+            yield doc, digest, _process(ws, doc, path, book, model, force)
+        return
+    import os
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .nlp import pipeline
+
+    global _WORKER
+    pipeline()  # loaded once here; the workers inherit it
+    _WORKER = (ws, book, model, force)
+    context = multiprocessing.get_context("fork")
+    start = {"mp_context": context, "initializer": _watch_parent, "initargs": (os.getpid(),)}
+    left = list(pending)
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), **start) as pool:
+            futures = {pool.submit(_work, doc, path): (doc, path, digest) for doc, path, digest in pending}
+            for future in as_completed(futures):
+                doc, path, digest = futures[future]
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    continue
+                left.remove((doc, path, digest))
+                yield doc, digest, outcome
+        for doc, path, digest in left:  # after a worker died: one process per document
+            with ProcessPoolExecutor(max_workers=1, **start) as pool:
+                try:
+                    outcome = pool.submit(_work, doc, path).result()
+                except BrokenProcessPool:
+                    outcome = _Outcome(failed=f"{path}: behandlingen stoppede uventet (processen, der læste dokumentet, døde)")
+            yield doc, digest, outcome
+    finally:
+        _WORKER = None
+
+
 def classify_documents(
     ws: Workspace,
     docs: list[Document],
@@ -184,11 +304,14 @@ def classify_documents(
     force: bool = False,
     announce: Callable[[str], None] = _warn,
     on_plan: Callable[[int], None] | None = None,
+    jobs: int | None = None,
 ) -> ClassifyReport:
-    """Classify every document that is not current in the store. One bad document
-    is reported in ``failed`` and never stops the others. ``on_plan`` is told how many
-    documents need work, then ``on_document`` is called for each of them (not for
-    unchanged ones): a progress bar's total and steps."""
+    """Classify every document that is not current in the store, ``jobs`` at a time (the
+    cores, by default). One bad document is reported in ``failed`` and never stops the
+    others; each document is stored as soon as it is done, so an interrupted run resumes
+    where it stopped. ``on_plan`` is told how many documents need work, then
+    ``on_document`` is called as each of them is done (not for unchanged ones): a
+    progress bar's total and steps."""
     from .corpus import sha256_file
 
     report = ClassifyReport()
@@ -207,34 +330,28 @@ def classify_documents(
                 report.unchanged.append(doc.doc_id)
             else:
                 pending.append((doc, path, digest))
-        if on_plan and pending:
+        if not pending:
+            return report
+        if on_plan:
             on_plan(len(pending))
-        for doc, path, digest in pending:
+        trained = model.get()
+        for doc, digest, outcome in _outcomes(ws, pending, book, trained.model, force, default_jobs() if jobs is None else jobs):
             if on_document:  # only documents that need NLP work are announced
                 on_document(doc)
-            try:
-                strategy = _extract(ws, path, doc.kommune)
-                problem = _language_problem(strategy, force)
-                if problem is None:
-                    rows = sentence_rows(strategy.sections, book, model.get().model)
-                    problem = None if rows else "ingen sætninger fundet"
-            except InputError as exc:
-                report.failed[doc.doc_id] = str(exc) if str(path) in str(exc) else f"{path}: {exc}"
+            if outcome.failed:
+                report.failed[doc.doc_id] = outcome.failed
                 continue
-            except Exception as exc:  # one bad document never stops the others
-                report.failed[doc.doc_id] = f"{path}: {type(exc).__name__}: {exc}"
+            if outcome.skipped:
+                report.skipped[doc.doc_id] = outcome.skipped
                 continue
-            if problem:
-                report.skipped[doc.doc_id] = f"{path}: {problem}"
-                continue
-            _announce_warnings(strategy, announce)
+            for warning in outcome.warnings:
+                announce(warning)
             store.put_document(
-                doc.doc_id, doc.kommune, doc.title, digest, fp, pipeline_id(), rows, dt.datetime.now().isoformat(timespec="seconds"),
-                strategy=strategy.to_json_dict(), extractor=extractor_name(path, strategy),
+                doc.doc_id, doc.kommune, doc.title, digest, fp, pipeline_id(), outcome.rows, dt.datetime.now().isoformat(timespec="seconds"),
+                strategy=outcome.strategy, extractor=outcome.extractor,
             )
             report.classified.append(doc.doc_id)
-    if model._trained is not None:
-        report.model = model._trained.id
+        report.model = trained.id
     return report
 
 
@@ -303,13 +420,34 @@ def classify_paths(
 
 
 @dataclass
+class Tally:
+    """A kommune's (or an outside file's) sentences and how many carry each label: the
+    summary classify prints, from the counts stored with each document."""
+
+    name: str
+    documents: int = 0
+    sentences: int = 0
+    labels: dict[str, int] = field(default_factory=dict)
+
+    def add(self, sentences: int, labels: dict[str, int]) -> None:
+        self.documents += 1
+        self.sentences += sentences
+        for label, n in labels.items():
+            self.labels[label] = self.labels.get(label, 0) + n
+
+    def share(self, label: str) -> float:
+        return self.labels.get(label, 0) / self.sentences if self.sentences else 0.0
+
+
+@dataclass
 class ClassifyRun:
     """What ``strategikompas classify`` did: the corpus documents and any outside files."""
 
     report: ClassifyReport
     documents: list[Document]  # corpus documents asked for (their rows are in the store)
     paths: list[PathResult]
-    records: list[dict]  # every sentence row of the documents and paths, in order
+    records: list[dict]  # every sentence row of the documents and paths, in order (when asked for)
+    tallies: list[Tally] = field(default_factory=list)  # one per kommune, then one per outside file
 
     @property
     def failed(self) -> dict[str, str]:
@@ -318,6 +456,28 @@ class ClassifyRun:
     @property
     def skipped(self) -> dict[str, str]:
         return {**self.report.skipped, **{str(p.path): f"{p.path}: {p.skipped}" for p in self.paths if p.skipped}}
+
+
+def tallies(ws: Workspace, docs: list[Document], paths: list[PathResult]) -> list[Tally]:
+    """The summary per kommune (its documents' stored counts added up), then per outside file."""
+    found: dict[str, Tally] = {}
+    if docs:
+        with Store(ws.store_path) as store:
+            counts = store.counts([d.doc_id for d in docs])
+        for doc in docs:
+            if doc.doc_id in counts:
+                found.setdefault(doc.kommune or doc.doc_id, Tally(doc.kommune or doc.doc_id)).add(*counts[doc.doc_id])
+    out = list(found.values())
+    for result in paths:
+        if result.records:
+            tally = Tally(result.path.name)
+            labels: dict[str, int] = {}
+            for r in result.records:
+                for label in r["labels"]:
+                    labels[label] = labels.get(label, 0) + 1
+            tally.add(len(result.records), labels)
+            out.append(tally)
+    return out
 
 
 def rebuild_store(ws: Workspace) -> None:
@@ -337,8 +497,12 @@ def run(
     on_document: Callable[[Document], None] | None = None,
     announce: Callable[[str], None] = _warn,
     on_plan: Callable[[int], None] | None = None,
+    records: bool = True,
+    jobs: int | None = None,
 ) -> ClassifyRun:
-    """Classify kommuner of the corpus (all by default) and files given by path."""
+    """Classify kommuner of the corpus (all by default) and files given by path. Every
+    sentence row is read back only when ``records`` (for --jsonl, --csv ...); the summary
+    needs the stored counts alone."""
     from .corpus import load_manifest
     from .versions import select
 
@@ -356,13 +520,13 @@ def run(
             docs = [s.document for s in select(ws, names)]  # "horsens" (its newest) or "horsens@2011-2015"
         else:
             docs = manifest
-    report = classify_documents(ws, docs, book, on_document, force=force, announce=announce, on_plan=on_plan)
+    report = classify_documents(ws, docs, book, on_document, force=force, announce=announce, on_plan=on_plan, jobs=jobs)
     path_results = classify_paths(ws, paths, book, kommune=kommune, force=force, announce=announce) if paths else []
     current = [d for d in docs if d.doc_id in report.classified or d.doc_id in report.unchanged]
-    records = list(stored_records(ws, current)) if current else []
+    rows = list(stored_records(ws, current)) if current and records else []
     for result in path_results:
-        records.extend(result.records)
-    return ClassifyRun(report, docs, path_results, records)
+        rows.extend(result.records)
+    return ClassifyRun(report, docs, path_results, rows, tallies(ws, current, path_results))
 
 
 def csv_rows(records: list[dict], label_ids: list[str]) -> tuple[list[str], list[list[object]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -115,19 +116,12 @@ STOP_WORDS = frozenset(
 )
 
 
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
 def words(text: str) -> list[str]:
-    """Lower-cased word forms (letters, at least three), without stop words."""
-    out, current = [], []
-    for ch in text.lower() + " ":
-        if ch.isalpha():
-            current.append(ch)
-        else:
-            if len(current) >= 3:
-                word = "".join(current)
-                if word not in STOP_WORDS:
-                    out.append(word)
-            current = []
-    return out
+    """Lower-cased word forms (runs of at least three letters), without stop words."""
+    return [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
 
 
 def keyness(target: dict[str, int], reference: dict[str, int], top: int = 10) -> list[tuple[str, float]]:
@@ -161,40 +155,25 @@ def distinctive_terms(counts: list[dict[str, int]], top: int = 10) -> list[list[
 
 
 def cosine_tfidf(counts: list[dict[str, int]]) -> list[list[float]]:
-    """Cosine similarity of TF-IDF vectors (smooth idf, as scikit-learn's default).
-
-    The dot products go word by word through an inverted index (each word adds to the
-    pairs of documents that share it), so n documents cost the words they share, not n²
-    passes over whole vocabularies."""
-    import math
+    """Cosine similarity of TF-IDF vectors (smooth idf, as scikit-learn's default), as
+    one matrix product: the documents' weighted, normalised vectors times their transpose
+    (numpy, imported here: only export, report and compare's similarity need it)."""
+    import numpy as np
 
     n = len(counts)
-    df: dict[str, int] = {}
+    index: dict[str, int] = {}
     for c in counts:
         for word in c:
-            df[word] = df.get(word, 0) + 1
-    idf = {w: math.log((1 + n) / (1 + d)) + 1 for w, d in df.items()}
-    postings: dict[str, list[tuple[int, float]]] = {}
-    norms = [0.0] * n
+            index.setdefault(word, len(index))
+    tf = np.zeros((n, len(index)))
     for i, c in enumerate(counts):
-        for w, tf in c.items():
-            weight = tf * idf[w]
-            postings.setdefault(w, []).append((i, weight))
-            norms[i] += weight * weight
-    norms = [math.sqrt(x) for x in norms]
-    dots = [[0.0] * n for _ in range(n)]
-    for plist in postings.values():
-        for a, (i, wi) in enumerate(plist):
-            row = dots[i]
-            for j, wj in plist[a:]:
-                row[j] += wi * wj
-    matrix = [[0.0] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(i, n):
-            if norms[i] and norms[j]:
-                value = dots[i][j] / (norms[i] * norms[j])
-                matrix[i][j] = matrix[j][i] = value
-    return matrix
+        if c:
+            tf[i, [index[w] for w in c]] = list(c.values())
+    df = np.count_nonzero(tf, axis=0)
+    weights = tf * (np.log((1 + n) / (1 + df)) + 1)
+    norms = np.linalg.norm(weights, axis=1)
+    unit = np.divide(weights, norms[:, None], out=np.zeros_like(weights), where=norms[:, None] > 0)
+    return (unit @ unit.T).tolist()
 
 
 @dataclass
@@ -280,6 +259,8 @@ class Detail:
     accuracy: dict[str, float] | None = None
     # versions of the same kommune, each beside the one before it (oldest first)
     changes: list[Change] = field(default_factory=list)
+    # per column: its stored sentences, read once for all of the above (and the sentence sheet)
+    rows: list[list] = field(default_factory=list, repr=False)
 
 
 def shares_by_kind(rows: list, label_ids: list[str]) -> dict[str, tuple[int, dict[str, float]]]:
@@ -293,12 +274,14 @@ def shares_by_kind(rows: list, label_ids: list[str]) -> dict[str, tuple[int, dic
 def word_counts(rows: list, skip: frozenset[str] = frozenset()) -> dict[str, int]:
     """Counts of lemmas stored at classification (word forms for rows without them),
     without the words in ``skip`` (the compared kommuner's own names)."""
-    counts: dict[str, int] = {}
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
     for r in rows:
-        for w in words(getattr(r, "lemmas", "") or r.sentence):
-            if w not in skip:
-                counts[w] = counts.get(w, 0) + 1
-    return counts
+        counts.update(words(getattr(r, "lemmas", "") or r.sentence))
+    for word in skip:
+        counts.pop(word, None)
+    return dict(counts)
 
 
 def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | None = None) -> Detail:
@@ -345,7 +328,7 @@ def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | N
 
         accuracy = measured_f1(ws, book)
     changes = version_changes(result, all_rows, strategies)
-    return Detail(facts, evidence, terms, cosine_tfidf(counts), structure, by_kind, accuracy, changes)
+    return Detail(facts, evidence, terms, cosine_tfidf(counts), structure, by_kind, accuracy, changes, all_rows)
 
 
 def _same_period(link, doc: corpus.Document) -> bool:
@@ -530,18 +513,23 @@ def change_tables(result: Comparison, detail: Detail) -> list:
     ]
 
 
-def sentence_table(ws: Workspace, result: Comparison):
+def sentence_table(ws: Workspace, result: Comparison, detail: Detail | None = None):
     """Every sentence of the compared documents with a 0/1 column per focus area and
-    its score: a share in ``andele`` is a pivot of this sheet away."""
+    its score: a share in ``andele`` is a pivot of this sheet away. The sentences are
+    those ``detail`` read, when given (not read twice)."""
     from .export import Table as XTable
 
     ids = [lid for lid, _ in result.labels]
+    if detail is not None and len(detail.rows) == len(result.columns):
+        stored = detail.rows
+    else:
+        with Store(ws.store_path) as store:
+            stored = [store.sentences(c.doc_id) for c in result.columns]
     rows = []
-    with Store(ws.store_path) as store:
-        for c in result.columns:
-            for r in store.sentences(c.doc_id):
-                rows.append([c.kommune, c.period, c.doc_id, r.sentence_no, r.page, kind_name(r.section_kind), r.section_title or "",
-                             r.sentence, *(1 if lid in r.labels else 0 for lid in ids),
-                             *(round(float(r.scores.get(lid, 0.0)), 4) for lid in ids)])
+    for c, sentences in zip(result.columns, stored, strict=True):
+        for r in sentences:
+            scores = r.scores  # rounded to four decimals when stored
+            rows.append([c.kommune, c.period, c.doc_id, r.sentence_no, r.page, kind_name(r.section_kind), r.section_title or "",
+                         r.sentence, *[1 if lid in r.labels else 0 for lid in ids], *[scores.get(lid, 0.0) for lid in ids]])
     return XTable("saetninger", ["kommune", "periode", "dokument", "nr", "side", "afsnitstype", "afsnit", "saetning",
                                  *ids, *(f"score_{lid}" for lid in ids)], rows, wrap={"saetning"})

@@ -1,12 +1,11 @@
 """One self-contained HTML report: heatmap, a profile per kommune, link-collection status.
 
-Charts are drawn by matplotlib to inline SVG; the file needs no network to open."""
+The heatmap is an HTML table shaded by share; the file needs no network to open."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 from collections import Counter
 from pathlib import Path
 
@@ -24,38 +23,41 @@ h1{font-size:1.6rem}h2{border-bottom:2px solid #1f4e79;padding-bottom:.2rem;marg
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left;vertical-align:top}
 th{background:#eef3f8}.profile{border:1px solid #ddd;border-radius:6px;padding:0 1rem 1rem;margin:1rem 0}
 blockquote{margin:.2rem 0 .6rem 1rem;color:#444;font-style:italic}.bar{background:#1f4e79;height:.7rem;display:inline-block}
+#heatmap-chart{overflow-x:auto}.heatmap td,.heatmap th{font-size:.72rem;padding:.15rem .3rem}.heatmap tr:first-child th{font-size:.64rem}.heatmap td{white-space:nowrap}.heatmap tr th:first-child{white-space:nowrap}
 .caveat{background:#fff6d6;border-left:4px solid #d9a400;padding:.4rem .8rem}.num{text-align:right}.up{color:#1a6b2f}.down{color:#a3222a}
 """
 
 
-def _svg(fig) -> str:
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight")
-    text = buffer.getvalue()
-    return text[text.index("<svg"):]
+# The heatmap's colour scale, light to dark blue, as matplotlib's "Blues" runs.
+LIGHT, DARK = (247, 251, 255), (8, 48, 107)
 
 
-def heatmap_svg(result: cmp.Comparison) -> str:
-    import matplotlib
+def _shade(fraction: float) -> str:
+    r, g, b = (round(lo + (hi - lo) * fraction) for lo, hi in zip(LIGHT, DARK, strict=True))
+    return f"#{r:02x}{g:02x}{b:02x}"
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    names = [name for _, name in result.labels]
-    data = [[c.shares[lid] * 100 for lid, _ in result.labels] for c in result.columns]
-    fig, ax = plt.subplots(figsize=(1.0 + 0.9 * len(names), 1.0 + 0.55 * len(result.columns)))
-    image = ax.imshow(data, cmap="Blues", aspect="auto", vmin=0)
-    ax.set_xticks(range(len(names)), names, rotation=40, ha="right", fontsize=8)
-    # each row's base: the number of sentences its shares are of
-    ax.set_yticks(range(len(result.columns)), [f"{c.label} ({c.n_sentences} sætn.)" for c in result.columns], fontsize=9)
-    for i, (row, col) in enumerate(zip(data, result.columns, strict=True)):
-        for j, ((lid, _), value) in enumerate(zip(result.labels, row, strict=True)):
-            # the share, and under it how many sentences it is
-            ax.text(j, i, f"{value:.0f} %\n({col.count(lid)})", ha="center", va="center", fontsize=6.5, color="white" if value > 20 else "black")
-    fig.colorbar(image, ax=ax, label="% af sætninger")
-    svg = _svg(fig)
-    plt.close(fig)
-    return svg
+def heatmap_html(result: cmp.Comparison) -> str:
+    """The heatmap as an HTML table: a row per kommune with its base ("(641 sætn.)"), a
+    column per focus area, each cell its share and under it how many sentences that is,
+    shaded by the share (the darkest cell is the largest share in the table).
+
+    A table, not a drawn chart: its text can be read, searched and copied, and 98 kommuner
+    cost milliseconds (a matplotlib figure of 980 labelled cells took seconds)."""
+    e = html.escape
+    top = max((c.shares[lid] for c in result.columns for lid, _ in result.labels), default=0.0) or 1.0
+    parts = ["<table class='heatmap'><tr><th>Kommune (sætninger)</th>"]
+    parts += [f"<th>{e(name)}</th>" for _, name in result.labels]
+    parts.append("</tr>")
+    for col in result.columns:
+        parts.append(f"<tr><th>{e(col.label)} ({col.n_sentences} sætn.)</th>")
+        for lid, _ in result.labels:
+            fraction = col.shares[lid] / top
+            ink = "#fff" if fraction > 0.55 else "#000"
+            parts.append(f"<td class='num' style='background:{_shade(fraction)};color:{ink}'>{percent(col.shares[lid])}<br>({col.count(lid)})</td>")
+        parts.append("</tr>")
+    parts.append("</table>")
+    return "".join(parts)
 
 
 def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -> str:
@@ -71,7 +73,7 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
     if result.columns:
         parts.append("<p>Andel af dokumentets sætninger med fokusområdet; i parentes antallet af sætninger, "
                      "og ved hver kommune hvor mange sætninger andelene er af.</p>")
-        parts.append(f"<div id='heatmap-chart'>{heatmap_svg(result)}</div>")
+        parts.append(f"<div id='heatmap-chart'>{heatmap_html(result)}</div>")
     else:
         parts.append("<p>Ingen klassificerede dokumenter endnu: kør <code>strategikompas classify</code>.</p>")
     parts.append(_accuracy_html(result, accuracy))

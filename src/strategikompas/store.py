@@ -14,7 +14,7 @@ from .fileio import locked
 # 2: the extracted strategy (facts and structure) and each sentence's lemmas are stored, so
 # compare needs neither extraction nor spaCy. A store of another version is started over:
 # it holds results only, which classify rebuilds.
-SCHEMA_VERSION = 4  # 3: sentences.context; 4: sentences.heading
+SCHEMA_VERSION = 5  # 3: sentences.context; 4: sentences.heading; 5: documents.label_counts
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS documents (
     language TEXT,
     pages INTEGER,
     extractor TEXT,
-    strategy TEXT
+    strategy TEXT,
+    label_counts TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE IF NOT EXISTS sentences (
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
@@ -111,12 +112,16 @@ class Store:
         ``strategy`` is the extracted Strategy as ``to_json_dict()`` gives it."""
         rows = list(rows)
         s = strategy or {}
+        counts: dict[str, int] = {}
+        for r in rows:
+            for label in r.labels:
+                counts[label] = counts.get(label, 0) + 1
         with locked(self.path), self.db:  # another run writing the same store waits its turn, and is told so
             self.db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
             self.db.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (doc_id, kommune, title, sha256, fingerprint, pipeline, len(rows), when, s.get("document_type"), s.get("language"),
-                 s.get("pages"), extractor, json.dumps(strategy, ensure_ascii=False) if strategy is not None else None),
+                 s.get("pages"), extractor, json.dumps(strategy, ensure_ascii=False) if strategy is not None else None, json.dumps(counts)),
             )
             self.db.executemany(
                 "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -139,13 +144,16 @@ class Store:
 
     def sentences(self, doc_id: str) -> list[SentenceRow]:
         cur = self.db.execute(
-            "SELECT sentence_no, section_kind, section_title, page, sentence, labels, scores, terms, lemmas, context, heading "
-            "FROM sentences WHERE doc_id = ? ORDER BY sentence_no",
+            "SELECT sentence_no, section_kind, section_title, page, sentence, '[' || labels || ',' || scores || ',' || terms || ']', "
+            "lemmas, context, heading FROM sentences WHERE doc_id = ? ORDER BY sentence_no",
             (doc_id,),
         )
+        rows = cur.fetchall()
+        # one JSON text for the document's labels, scores and terms: a single parse, not three per sentence
+        parsed = json.loads("[" + ",".join(r[5] for r in rows) + "]")
         return [
-            SentenceRow(n, k, t, p, s, json.loads(lab), json.loads(sc), json.loads(te), lem, ctx, bool(h))
-            for n, k, t, p, s, lab, sc, te, lem, ctx, h in cur
+            SentenceRow(n, k, t, p, s, lab, sc, te, lem, ctx, bool(h))
+            for (n, k, t, p, s, _, lem, ctx, h), (lab, sc, te) in zip(rows, parsed, strict=True)
         ]
 
     def strategy(self, doc_id: str) -> dict | None:
@@ -153,9 +161,18 @@ class Store:
         row = self.db.execute("SELECT strategy FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return json.loads(row[0]) if row and row[0] else None
 
+    def counts(self, doc_ids: list[str]) -> dict[str, tuple[int, dict[str, int]]]:
+        """Each stored document's sentences and how many carry each label, kept with the
+        document when it is stored: a summary reads one row per document, not its sentences."""
+        found = {}
+        for start in range(0, len(doc_ids), 500):  # SQLite's limit on parameters
+            chunk = doc_ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for doc_id, n, counts in self.db.execute(f"SELECT doc_id, n_sentences, label_counts FROM documents WHERE doc_id IN ({marks})", chunk):
+                found[doc_id] = (n, json.loads(counts))
+        return found
+
     def label_shares(self, doc_id: str, label_ids: list[str]) -> dict[str, float]:
         """Share of the document's sentences that carry each label."""
-        rows = self.sentences(doc_id)
-        if not rows:
-            return {label: 0.0 for label in label_ids}
-        return {label: sum(label in r.labels for r in rows) / len(rows) for label in label_ids}
+        n, counts = self.counts([doc_id]).get(doc_id, (0, {}))
+        return {label: counts.get(label, 0) / n if n else 0.0 for label in label_ids}

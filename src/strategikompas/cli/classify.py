@@ -46,6 +46,7 @@ def classify(
     kommune: Annotated[str | None, typer.Option(help="Den kommune, filer angivet med sti hører til.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Klassificer også dokumenter, som udtrækket fandt ikke er på dansk.")] = False,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start resultatdatabasen forfra (ved en ødelagt database).")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Dokumenter, der behandles ad gangen (som standard én pr. kerne; også STRATEGIKOMPAS_JOBS).", show_default=False)] = None,
     codebook: CodebookOpt = None,
     ws_path: WorkspaceOpt = None,
 ) -> None:
@@ -62,7 +63,9 @@ def classify(
     _check_exports(dialect, csv, xlsx, json_, None if jsonl in (None, "-") else Path(jsonl))
     book = load_codebook(ws, codebook)
     with reading_progress(console) as (plan, step):
-        result = cl.run(ws, targets or [], book, kommune=kommune, force=force, rebuild=rebuild, on_document=step, on_plan=plan, announce=_announce)
+        wanted = jsonl is not None or any(path is not None for path in (csv, xlsx, json_))
+        result = cl.run(ws, targets or [], book, kommune=kommune, force=force, rebuild=rebuild, on_document=step, on_plan=plan,
+                        announce=_announce, records=wanted, jobs=jobs)
     if jsonl is not None:
         lines = "".join(json.dumps({k: r[k] for k in cl.RECORD_KEYS}, ensure_ascii=False) + "\n" for r in result.records)
         if jsonl == "-":
@@ -88,20 +91,32 @@ def classify(
         raise RunError(f"{len(result.failed)} {'dokument' if len(result.failed) == 1 else 'dokumenter'} kunne ikke klassificeres (se ovenfor).")
 
 
+# Up to this many kommuner the summary has a column each; more, a row each.
+SUMMARY_COLUMNS = 6
+TOP_LABELS = 3
+
+
 def _summary(result, book) -> None:
-    by_doc: dict[tuple[str, str], list[dict]] = {}
-    for r in result.records:
-        by_doc.setdefault((r["kommune"] or "-", r["document"]), []).append(r)
-    if not by_doc:
-        return
-    table = Table(title="Fokusområder: andel af sætninger")
-    table.add_column("Fokusområde")
-    for kommune, document in by_doc:
-        table.add_column(kommune if kommune != "-" else Path(document).name, justify="right", overflow="fold")
-    for lid in book.ids:
-        table.add_row(book.name(lid), *(percent(sum(lid in r['labels'] for r in rows) / len(rows)) for rows in by_doc.values()))
-    table.add_row(styled("sætninger", "dim"), *(styled(str(len(rows)), "dim") for rows in by_doc.values()))
-    console.print(table)
+    tallies = result.tallies
+    if tallies and len(tallies) <= SUMMARY_COLUMNS:
+        table = Table(title="Fokusområder: andel af sætninger")
+        table.add_column("Fokusområde")
+        for tally in tallies:
+            table.add_column(tally.name, justify="right", overflow="fold")
+        for lid in book.ids:
+            table.add_row(book.name(lid), *(percent(t.share(lid)) for t in tallies))
+        table.add_row(styled("sætninger", "dim"), *(styled(str(t.sentences), "dim") for t in tallies))
+        if any(t.documents > 1 for t in tallies):
+            table.add_row(styled("dokumenter", "dim"), *(styled(str(t.documents), "dim") for t in tallies))
+        console.print(table)
+    elif tallies:
+        table = Table(title=f"Fokusområder pr. kommune: de {TOP_LABELS} største andele af sætningerne")
+        for head in ("Kommune", "Dokumenter", "Sætninger", "Største fokusområder"):
+            table.add_column(head, justify="right" if head in ("Dokumenter", "Sætninger") else "left", overflow="fold")
+        for tally in tallies:
+            top = sorted(book.ids, key=lambda lid: (-tally.share(lid), book.ids.index(lid)))[:TOP_LABELS]
+            table.add_row(tally.name, str(tally.documents), str(tally.sentences), ", ".join(f"{book.name(lid)} {percent(tally.share(lid))}" for lid in top))
+        console.print(table)
     rep = result.report
     console.print(
         f"{len(rep.classified)} klassificeret, {len(rep.unchanged)} uændret, {len(result.paths)} {'fil' if len(result.paths) == 1 else 'filer'} angivet med sti, "

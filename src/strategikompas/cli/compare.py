@@ -345,7 +345,7 @@ def export_cmd(
     book = load_codebook(ws, codebook)
     with reading_progress() as (plan, step):
         result = cmp.compare_all(ws, book, on_document=step, on_plan=plan)
-    tables = [link_table(ws).export_table(), cmp.shares_table(result)[1], *cmp.tables(result, cmp.details(ws, result)),
-              cmp.sentence_table(ws, result)]
+    detail = cmp.details(ws, result)
+    tables = [link_table(ws).export_table(), cmp.shares_table(result)[1], *cmp.tables(result, detail), cmp.sentence_table(ws, result, detail)]
     files = write_tables(target, tables, None, dialect)
     console.print(f"{written(files)} ({len(tables)} tabeller, {len(result.columns)} kommuner)", highlight=False)
