@@ -28,7 +28,10 @@ from importlib import metadata
 from pathlib import Path
 
 from . import codebook as cb
+from .annotations import annotation_files, load_training
 from .errors import RunError, os_problem
+from .fileio import atomic_write_bytes
+from .nlp import pipeline, pipeline_id
 
 # Bump when features, estimator or threshold selection change.
 # 2: the codebook is a prior in the score (PRIOR_WEIGHT), not only a feature.
@@ -75,7 +78,6 @@ def analyse_tokens(tokens, book: cb.Codebook) -> Analysed | None:
 
 def analyse(texts: Sequence[str], book: cb.Codebook) -> list[Analysed]:
     """Analyse whole texts (each one treated as one sentence, as in the annotated set)."""
-    from .nlp import pipeline
 
     nlp, _ = pipeline()
     out = []
@@ -215,7 +217,6 @@ class FocusModel:
         limits = np.array([self.thresholds[label] for label in self.label_ids])
         return proba >= limits
 
-
     # -- the saved form: arrays and JSON, never pickle ------------------------------
     _VECTORIZER_PARAMS = ("analyzer", "ngram_range", "sublinear_tf", "min_df", "lowercase", "token_pattern")
 
@@ -322,8 +323,6 @@ def model_id(annotations: Path, book: cb.Codebook) -> str:
     """Identifies the model the current annotated set, codebook and pipeline would give.
 
     Computed without importing scikit-learn or spaCy, so it can go into fingerprints."""
-    from .annotations import annotation_files
-    from .classify import pipeline_id
 
     digest = hashlib.sha256()
     for path in annotation_files(annotations):
@@ -347,8 +346,6 @@ def train(annotations: Path, book: cb.Codebook) -> tuple[FocusModel, int]:
     """Train on the whole annotated set."""
     import numpy as np
 
-    from .annotations import load_training
-
     sentences, gold = load_training(annotations, book.ids)
     items = analyse([s.text for s in sentences], book)
     y = np.array([[label in g for label in book.ids] for g in gold], dtype=bool)
@@ -360,7 +357,6 @@ def load_or_train(
 ) -> TrainedModel:
     """The current model from ``models_dir``; trained (and saved atomically) when it is
     missing, stale (another id) or unreadable, which ``announce`` is told about."""
-    from .fileio import atomic_write_bytes
 
     mid = model_id(annotations, book)
     path = Path(models_dir) / f"{MODEL_PREFIX}{mid}{MODEL_SUFFIX}"

@@ -8,27 +8,35 @@ evidence an analyst can check)."""
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import re
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
 from . import codebook as cb
-from .corpus import Document
+from .classifier import analyse_tokens, load_or_train, model_id
+from .corpus import Document, load_manifest
 from .errors import InputError, os_problem
+from .extract import extract_cached
+from .extract.cache import CACHE_FOLDER, EXTRACTOR_VERSION
+from .extract.detect import detect
+from .extract.meta import language_name
+from .extract.model import page_span
 from .extract.structure import HEADING_MARK
+from .fileio import sha256_file
+from .names import file_or_kommune
+from .nlp import pipeline, pipeline_id
 from .store import SentenceRow, Store
+from .versions import select
 from .workspace import Workspace
-
-
-def pipeline_id() -> str:
-    """Which pipeline would be used, without loading spaCy."""
-    from .nlp import FALLBACK, MODEL, model_installed
-
-    return MODEL if model_installed() else FALLBACK
-
 
 # Bump when sentence splitting or how sentences are assembled into rows change.
 # 3: the trained classifier decides the labels. 4: a paragraph break ends a sentence.
@@ -43,8 +51,6 @@ ALGORITHM = 8
 def fingerprint(ws: Workspace, book: cb.Codebook) -> str:
     """Results made with another tool version, algorithm, pipeline, codebook or model are stale.
     Computed without importing spaCy or scikit-learn."""
-    from .classifier import model_id
-    from .extract.cache import EXTRACTOR_VERSION
 
     return f"{__version__}|a{ALGORITHM}|x{EXTRACTOR_VERSION}|{pipeline_id()}|codebook:{book.version}|{model_id(ws.annotations_dir, book)}"
 
@@ -56,8 +62,6 @@ LEAD_WORDS = 15
 
 def sentence_rows(sections: list, book: cb.Codebook, model) -> list[SentenceRow]:
     """Split each section into sentences and label each with ``model`` (a FocusModel)."""
-    from .classifier import analyse_tokens
-    from .nlp import pipeline
 
     nlp, _ = pipeline()
     # A paragraph break always ends a sentence: headings, list items and lead lines carry
@@ -110,8 +114,6 @@ def lead_in(paragraph: str) -> str:
 def extractor_name(path: Path, strategy=None) -> str:
     """Which reader and extractor version read the document, for the facts compare shows
     ("pdf + OCR s. 1-3" when pages were read by OCR)."""
-    from .extract.cache import EXTRACTOR_VERSION
-    from .extract.detect import detect
 
     try:
         kind = detect(path)
@@ -119,18 +121,24 @@ def extractor_name(path: Path, strategy=None) -> str:
         kind = path.suffix.lstrip(".").lower() or "?"
     ocr_pages = getattr(strategy, "ocr_pages", None)
     if ocr_pages:
-        from .extract.model import page_span
-
         kind += f" + OCR s. {page_span(ocr_pages)}"
     return f"{kind} (udtræk {EXTRACTOR_VERSION})"
 
 
 def _extract(ws: Workspace, path: Path, kommune: str | None):
     """The document's structure through the workspace's extraction cache."""
-    from .extract import extract_cached
-    from .extract.cache import CACHE_FOLDER
 
     return extract_cached(path, ws.results / CACHE_FOLDER, kommune=kommune)
+
+
+def extract_target(ws: Workspace, target: str, kommune: str | None = None):
+    """A path on disk, or else a document of the corpus (a kommune's newest, ``horsens@2011-2015``
+    or a corpus file), through the workspace's extraction cache: ``strategikompas extract``."""
+    path = file_or_kommune(target)
+    if isinstance(path, Path):
+        return _extract(ws, path, kommune)
+    doc = select(ws, [target])[0].document
+    return _extract(ws, doc.path(ws.corpus), doc.kommune)
 
 
 @dataclass
@@ -154,8 +162,6 @@ class _LazyModel:
 
     def get(self):
         if self._trained is None:
-            from .classifier import load_or_train
-
             self._trained = load_or_train(self.ws.annotations_dir, self.book, self.ws.models_dir, self.announce)
         return self._trained
 
@@ -170,16 +176,12 @@ def _announce_warnings(strategy, announce: Callable[[str], None]) -> None:
 def _language_problem(strategy, force: bool) -> str | None:
     language = getattr(strategy, "language", "da") or "da"
     if language != "da" and not force:
-        from .extract.meta import language_name
-
         return f"teksten ligner {language_name(language)}, ikke dansk: sprunget over (brug --force for at klassificere den alligevel)"
     return None
 
 
 def default_jobs() -> int:
     """Documents worked on at once: ``STRATEGIKOMPAS_JOBS``, else the cores this process may use (at most 8)."""
-    import os
-
     value = os.environ.get(JOBS_ENV, "").strip()
     if value:
         try:
@@ -230,10 +232,6 @@ _WORKER: tuple | None = None
 def _watch_parent(parent: int) -> None:
     """In a worker: end when the run that started it is gone (killed, say), instead of
     living on as an orphan that holds the terminal and the run's output open."""
-    import os
-    import threading
-    import time
-
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
@@ -256,36 +254,47 @@ def _outcomes(ws: Workspace, pending: list, book: cb.Codebook, model, force: boo
     store. A worker that dies (a crash in a PDF library, the memory killer) takes only its
     document: the documents it left are retried one process each, and the one that kills
     its process again is reported as failed."""
-    import multiprocessing
-
     if jobs <= 1 or len(pending) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for doc, path, digest in pending:
             yield doc, digest, _process(ws, doc, path, book, model, force)
         return
-    import os
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
-
-    from .nlp import pipeline
 
     global _WORKER
     pipeline()  # loaded once here; the workers inherit it
     _WORKER = (ws, book, model, force)
     context = multiprocessing.get_context("fork")
     start = {"mp_context": context, "initializer": _watch_parent, "initargs": (os.getpid(),)}
-    left = list(pending)
+    workers = min(jobs, len(pending))
+    waiting = list(range(len(pending)))[::-1]  # documents not yet sent, the next one last
+    lost: list[int] = []  # sent to a worker that died
     try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), **start) as pool:
-            futures = {pool.submit(_work, doc, path): (doc, path, digest) for doc, path, digest in pending}
-            for future in as_completed(futures):
-                doc, path, digest = futures[future]
-                try:
-                    outcome = future.result()
-                except BrokenProcessPool:
-                    continue
-                left.remove((doc, path, digest))
-                yield doc, digest, outcome
-        for doc, path, digest in left:  # after a worker died: one process per document
+        with ProcessPoolExecutor(max_workers=workers, **start) as pool:
+            # A few documents in flight per worker, not all of them: a finished document's
+            # rows are stored and let go, so memory does not grow with the corpus.
+            running: dict = {}
+            broken = False
+            while (waiting and not broken) or running:
+                while waiting and not broken and len(running) < 2 * workers:
+                    i = waiting.pop()
+                    try:
+                        running[pool.submit(_work, pending[i][0], pending[i][1])] = i
+                    except BrokenProcessPool:
+                        broken = True
+                        waiting.append(i)
+                if not running:
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    i = running.pop(future)
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        lost.append(i)
+                        continue
+                    yield pending[i][0], pending[i][2], outcome
+        for i in sorted(lost) + waiting[::-1]:  # after a worker died: one process per document
+            doc, path, digest = pending[i]
             with ProcessPoolExecutor(max_workers=1, **start) as pool:
                 try:
                     outcome = pool.submit(_work, doc, path).result()
@@ -312,7 +321,6 @@ def classify_documents(
     where it stopped. ``on_plan`` is told how many documents need work, then
     ``on_document`` is called as each of them is done (not for unchanged ones): a
     progress bar's total and steps."""
-    from .corpus import sha256_file
 
     report = ClassifyReport()
     fp = fingerprint(ws, book)
@@ -503,12 +511,9 @@ def run(
     """Classify kommuner of the corpus (all by default) and files given by path. Every
     sentence row is read back only when ``records`` (for --jsonl, --csv ...); the summary
     needs the stored counts alone."""
-    from .corpus import load_manifest
-    from .versions import select
 
     if rebuild:
         rebuild_store(ws)
-    from .names import file_or_kommune
 
     resolved = [file_or_kommune(t) for t in targets]
     paths = [t for t in resolved if isinstance(t, Path)]

@@ -10,6 +10,10 @@ from . import codebook as cb
 from . import corpus, linksamling, versions
 from .classify import classify_documents, fingerprint
 from .errors import InputError, RunError
+from .evaluate import measured_f1
+from .export import Table
+from .export import Table as XTable
+from .extract.model import Strategy
 from .store import Store
 from .workspace import Workspace
 
@@ -324,8 +328,6 @@ def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | N
     structure = structure_rows(strategies) if all(strategies) else []
     accuracy = None
     if book is not None:
-        from .evaluate import measured_f1
-
         accuracy = measured_f1(ws, book)
     changes = version_changes(result, all_rows, strategies)
     return Detail(facts, evidence, terms, cosine_tfidf(counts), structure, by_kind, accuracy, changes, all_rows)
@@ -378,7 +380,6 @@ def _titles(strategy) -> list[str]:
 
 def _strategy(store: Store, doc_id: str):
     """The document's structure as extracted at classification (None for older results)."""
-    from .extract.model import Strategy
 
     data = store.strategy(doc_id)
     try:
@@ -431,7 +432,6 @@ def compare_all(
 def shares_table(result: Comparison, sort_by: str | None = None):
     """Long table (kommune, periode, fokusomraade, navn, andel, antal, saetninger) and the
     wide matrix (a share and its count per focus area, and the base) for exports."""
-    from .export import Table
 
     ids = [lid for lid, _ in result.labels]
     long_rows = [[c.kommune, c.period, lid, name, c.shares[lid], c.count(lid), c.n_sentences] for c in result.columns for lid, name in result.labels]
@@ -456,7 +456,6 @@ def kind_name(kind: str | None) -> str:
 
 def tables(result: Comparison, detail: Detail) -> list:
     """The export tables of a comparison (Danish, stable column names; see README)."""
-    from .export import Table as XTable
 
     evidence_rows = [
         [c.kommune, c.period, lid, ev.sentence, ev.context, ev.page, ev.score, "ja" if ev.ocr else "nej"]
@@ -494,7 +493,6 @@ def tables(result: Comparison, detail: Detail) -> list:
 
 def change_tables(result: Comparison, detail: Detail) -> list:
     """Over time: the change per focus area, structure titles in and out, new evidence."""
-    from .export import Table as XTable
 
     names_ = dict(result.labels)
     point_rows, title_rows, new_rows = [], [], []
@@ -517,7 +515,6 @@ def sentence_table(ws: Workspace, result: Comparison, detail: Detail | None = No
     """Every sentence of the compared documents with a 0/1 column per focus area and
     its score: a share in ``andele`` is a pivot of this sheet away. The sentences are
     those ``detail`` read, when given (not read twice)."""
-    from .export import Table as XTable
 
     ids = [lid for lid, _ in result.labels]
     if detail is not None and len(detail.rows) == len(result.columns):

@@ -9,9 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .errors import DataFileError, NoDocumentError
-from .fileio import write_csv
-from .linksamling import year_cell
+from . import linksamling, names
+from .errors import DataFileError, InputError, NoDocumentError
+from .extract.detect import detect
+from .extract.document import extract_path
+from .fileio import atomic_write_bytes, locked, write_csv
+from .linksamling import load, parse_period, year_cell
+from .names import slugify
+from .store import Store
+from .workspace import Workspace, bundled_root
 
 # The columns every manifest has; fetch adds more (kept in ``extra``).
 COLUMNS = ["kommune", "slug", "title", "period_text", "start_year", "end_year", "source", "file", "sha256", "added"]
@@ -38,14 +44,6 @@ class Document:
     def doc_id(self) -> str:
         """Stable id of the document in results: its file path in the corpus."""
         return self.file
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def load_manifest(path: Path, *, include_attempts: bool = False) -> list[Document]:
@@ -107,13 +105,23 @@ def save_manifest(path: Path, docs: list[Document]) -> None:
 def update_manifest(path: Path, change: Callable[[list[Document]], list[Document]]) -> list[Document]:
     """Read the manifest as it is on disk now, ``change`` it and save it, under a lock: a
     concurrent fetch, add or remove changes the same file in turn and no row is lost."""
-    from .fileio import locked
 
     with locked(path):
         docs = load_manifest(path, include_attempts=True) if path.is_file() else []
         docs = change(docs)
         save_manifest(path, docs)
     return docs
+
+
+def resolve_kommuner(ws: Workspace, requested: list[str], docs: list[Document] | None = None) -> list[str]:
+    """Resolve names against the link collection, the corpus (``docs``: the manifest, when
+    the caller has read it) and Denmark's 98 kommuner."""
+    if docs is None:
+        docs = load_manifest(ws.manifest_path)
+    known = [r.kommune for r in linksamling.load(ws.linksamling_path)]
+    known += [d.kommune for d in docs if d.kommune not in known]
+    known += [k for k in names.KOMMUNER if k not in known]
+    return [names.resolve(name, known) for name in requested]
 
 
 def newest_document(docs: list[Document]) -> Document:
@@ -129,7 +137,7 @@ def newest_documents(docs: list[Document]) -> list[Document]:
     return [newest_document(ds) for ds in by_kommune.values()]
 
 
-def documents_for(docs: list[Document], kommune: str, ws=None) -> list[Document]:
+def documents_for(docs: list[Document], kommune: str, ws: Workspace | None = None) -> list[Document]:
     """The documents of one kommune (as written in the link collection). Without any, the
     error says what would bring one: fetch only when the link collection has its URL."""
     found = [d for d in docs if d.kommune == kommune]
@@ -143,9 +151,7 @@ def documents_for(docs: list[Document], kommune: str, ws=None) -> list[Document]
     return found
 
 
-def _has_url(ws, kommune: str) -> bool:
-    from .linksamling import load
-
+def _has_url(ws: Workspace, kommune: str) -> bool:
     try:
         return any(r.kommune == kommune and r.url for r in load(ws.linksamling_path))
     except Exception:  # the hint only: a broken collection is reported where it is used
@@ -163,10 +169,7 @@ class Added:
     used: Document  # the kommune's document that compare and classify KOMMUNE use (the newest)
 
 
-def _refuse_bundled(ws) -> None:
-    from .errors import InputError
-    from .workspace import bundled_root
-
+def _refuse_bundled(ws: Workspace) -> None:
     if ws.bundled or ws.root.resolve() == bundled_root().resolve():
         raise InputError(
             f"{ws.root} er den medfølgende arbejdsmappe, projektets eget korpus: opret din egen med 'strategikompas init DIR', og tilføj dokumenter der."
@@ -194,20 +197,13 @@ def _not_a_strategy(source: Path, kind: str, strategy) -> str | None:
     return None
 
 
-def add_document(ws, kommune: str, source: Path, title: str | None = None, period: str | None = None, force: bool = False) -> Added:
+def add_document(ws: Workspace, kommune: str, source: Path, title: str | None = None, period: str | None = None, force: bool = False) -> Added:
     """Copy a document the analyst has (a PDF, Word document, web page or text file) into
     ``corpus/<slug>/`` and list it in the manifest, so that ``compare`` and ``classify``
     see it like a fetched one. The file is read first: one that cannot be read is refused
     and nothing is written. Title and period default to what extraction finds."""
     import datetime as dt
 
-    from .errors import InputError
-    from .extract.detect import detect
-    from .extract.document import extract_path
-    from .fileio import atomic_write_bytes
-    from .linksamling import parse_period
-    from .names import slugify
-    from .versions import resolve_kommuner
     _refuse_bundled(ws)
     source = Path(source)
     if not source.is_file():
@@ -258,12 +254,10 @@ def add_document(ws, kommune: str, source: Path, title: str | None = None, perio
     return Added(document, kind, strategy.pages, list(strategy.warnings), newest_document(own))
 
 
-def remove_document(ws, file: str) -> Document:
+def remove_document(ws: Workspace, file: str) -> Document:
     """Take a document out of the corpus: its stored results, its manifest row (atomically),
     then its file; a document reached through a link out of the corpus is refused. ``file`` is the manifest's ``file`` ("odder/strategi.pdf")
     or a path to the file inside ``corpus/``."""
-    from .errors import InputError
-    from .store import Store
 
     _refuse_bundled(ws)
     given = Path(file)

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from . import __version__
 from . import codebook as cb
+from .classifier import MODEL_PREFIX, MODEL_SUFFIX, model_id
+from .extract import ocr
+from .nlp import MODEL, model_installed, pipeline_id
 from .workspace import Workspace
 
 
 def facts(ws: Workspace, codebook_path: Path | None = None) -> list[tuple[str, str]]:
     from importlib.metadata import version
-
-    from .classify import pipeline_id
-    from .nlp import MODEL, model_installed
 
     book = cb.load(codebook_path or ws.codebook_path)
     rows = [
@@ -26,7 +26,6 @@ def facts(ws: Workspace, codebook_path: Path | None = None) -> list[tuple[str, s
         ("arbejdsmappe", f"{ws.root}" + (" (medfølgende)" if ws.bundled else "")),
         ("resultater", str(ws.results)),
     ]
-    from .classifier import MODEL_PREFIX, MODEL_SUFFIX, model_id
 
     mid = model_id(ws.annotations_dir, book)
     saved = ws.models_dir / f"{MODEL_PREFIX}{mid}{MODEL_SUFFIX}"
@@ -46,7 +45,5 @@ def facts(ws: Workspace, codebook_path: Path | None = None) -> list[tuple[str, s
 
 
 def _ocr() -> str:
-    from .extract import ocr
-
     found = ocr.engine()
     return f"{found.describe()} ({found.path}), til PDF-sider uden tekstlag" if found else f"ingen: {ocr.missing()}"

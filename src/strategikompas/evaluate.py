@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import codebook as cb
+from .annotations import load_training
+from .classifier import FocusModel, analyse, codebook_predictions, model_id
 from .danish import number
 from .errors import RunError
+from .fileio import atomic_write_text
 
 COLUMNS = [
     "fokusomraade",
@@ -99,8 +102,6 @@ def _prf(tp: int, fp: int, fn: int) -> Scores:
 def _fold(items, truth, groups, train, test, label_ids):
     import numpy as np
 
-    from .classifier import FocusModel
-
     model = FocusModel(label_ids).fit([items[i] for i in train], truth[train], [groups[i] for i in train])
     return model.predict_proba([items[i] for i in test]), np.array([model.thresholds[label] for label in label_ids])
 
@@ -135,8 +136,6 @@ def reliability(truth, scored, width: float = 0.1) -> list[tuple[str, int, float
 
 
 def _evaluation(book: cb.Codebook, items, truth, predicted, documents: list[str]) -> Evaluation:
-    from .classifier import codebook_predictions
-
     cb_per, cb_micro, cb_macro = scores(truth, codebook_predictions(items, book.ids))
     m_per, m_micro, m_macro = scores(truth, predicted)
     return Evaluation(
@@ -159,9 +158,6 @@ def evaluate(annotations: Path, book: cb.Codebook) -> Evaluation:
     """Cross-validation by seed document (figure 1), with the written set's cross-validation
     by genre (figure 2) in ``by_genre`` when there is a written set."""
     import numpy as np
-
-    from .annotations import load_training
-    from .classifier import analyse
 
     sentences, gold = load_training(annotations, book.ids)
     groups = [s.group for s in sentences]
@@ -192,9 +188,6 @@ def evaluate_workspace(ws, book: cb.Codebook) -> Evaluation:
     import datetime as dt
     import json
 
-    from .classifier import model_id
-    from .fileio import atomic_write_text
-
     result = evaluate(ws.annotations_dir, book)
     record = {
         "model": model_id(ws.annotations_dir, book),
@@ -217,8 +210,6 @@ def measured_f1(ws, book: cb.Codebook) -> dict[str, float] | None:
     when there is no record, it is unreadable, or it measured another model (annotations,
     codebook or pipeline changed since). Reads one small file: no spaCy, no scikit-learn."""
     import json
-
-    from .classifier import model_id
 
     try:
         record = json.loads((ws.results / EVALUATION_FILE).read_text(encoding="utf-8"))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .fileio import atomic_open, atomic_write_bytes
+from .xlsx import Sheet, workbook_bytes
 
 DIALECTS = ("excel-dk", "standard")
 FORMATS = ("csv", "xlsx", "json")
@@ -96,7 +97,6 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> None:
     """One sheet per table: header frozen, bold and filtered, columns as wide as their
     text (up to a limit), long text wrapped, shares as percentages. A text cell that
     starts like a formula is stored as text with Excel's quote prefix (no visible "'")."""
-    from .xlsx import Sheet, workbook_bytes
 
     used: set[str] = set()
     sheets = []

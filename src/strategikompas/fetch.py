@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from . import __version__
+from . import __version__, linksamling
 from .corpus import Document, load_manifest, update_manifest
 from .errors import InputError
+from .extract.html import document_links
 from .fileio import atomic_open
 from .linksamling import LinkRow
-from .names import slugify
+from .names import resolve, slugify
 
 if TYPE_CHECKING:
     import httpx
@@ -55,7 +56,7 @@ STATUS_NAMES = {
 OFFLINE_HINT = "intet værtsnavn kunne slås op: maskinen er måske offline; de tidligere kopier er bevaret, og en ny kørsel gør arbejdet færdigt"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_ARCHIVE_URL = "https://web.archive.org"
-ARCHIVE_ENV = "STRATEGIKOMPAS_ARCHIVE_URL"
+ARCHIVE_ENV = "STRATEGIKOMPAS_ARCHIVE_URL"  # --archive-url from the environment
 # The manifest columns fetch adds (Document.extra); sha256 is a base column.
 EXTRA_COLUMNS = ("url", "final_url", "http_status", "content_type", "bytes", "etag", "last_modified", "fetched_at", "status", "error", "archived_at", "document_url", "page_file")
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -222,7 +223,6 @@ class _Saved:
 
 def select_rows(rows: list[LinkRow], kommuner: list[str] | None) -> tuple[list[LinkRow], list[LinkRow]]:
     """The rows to fetch (those with a URL) and the selected rows without one."""
-    from .names import resolve
 
     if kommuner:
         wanted = {resolve(k, [r.kommune for r in rows]) for k in kommuner}
@@ -282,7 +282,6 @@ def score_link(url: str, text: str, row: LinkRow) -> int:
 
 def best_document_link(html: str, base: str, row: LinkRow) -> str | None:
     """The page's link to a PDF (or else a Word document) that most looks like the row's strategy."""
-    from .extract.html import document_links
 
     links = [(url, text, kind) for url, text, kind in document_links(html, base) if urlsplit(url).scheme in ("http", "https")]
     if not links:
@@ -715,7 +714,6 @@ async def fetch_rows(corpus: Path, rows: list[LinkRow], settings: Settings, mani
 
 def fetch(ws: Workspace, kommuner: list[str] | None, settings: Settings, on_result: Callable[[Outcome], None] | None = None, on_start: Callable[[int], None] | None = None) -> FetchReport:
     """Fetch the selected rows of the workspace's link collection into its corpus."""
-    from . import linksamling
 
     todo, without = select_rows(linksamling.load(ws.linksamling_path), kommuner)
     if ws.bundled:
@@ -733,7 +731,6 @@ def fetch(ws: Workspace, kommuner: list[str] | None, settings: Settings, on_resu
 
 def plan(ws: Workspace, kommuner: list[str] | None) -> tuple[list[tuple[LinkRow, str]], list[LinkRow]]:
     """--dry-run: each row that would be fetched with what would happen, and the rows without a URL."""
-    from . import linksamling
 
     todo, without = select_rows(linksamling.load(ws.linksamling_path), kommuner)
     previous = previous_attempts(load_manifest(ws.manifest_path, include_attempts=True)) if ws.manifest_path.is_file() else {}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DataFileError
+from .fileio import write_csv
 from .names import slugify
 
 COLUMNS = ["kommune", "slug", "form", "form_type", "link_text", "url", "period_text", "start_year", "end_year"]
@@ -160,8 +161,6 @@ def _validate(raw: dict[str, str], path: Path, line: int, seen: set[str]) -> Lin
 
 
 def save(path: Path, rows: list[LinkRow]) -> None:
-    from .fileio import write_csv
-
     write_csv(path, COLUMNS, ([getattr(r, c) for c in COLUMNS] for r in rows))
 
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import linksamling
+from .corpus import load_manifest, newest_documents
 from .errors import InputError
+from .export import DIALECTS, Table, check_target, write_tables
 from .workspace import Workspace
 
 
@@ -29,10 +31,8 @@ class LinkTable:
         have = sum(1 for d in self.documents if d)
         return f"{len(self.rows)} kommuner pr. {self.today.isoformat()}: {form_text}. Status: {state_text}. Med dokument i korpus: {have}."
 
-
     def export_table(self):
         """The rows as an export table (the link collection's columns plus ``status``)."""
-        from .export import Table
 
         return Table(
             "linksamling",
@@ -68,8 +68,6 @@ def link_table(
                       [linksamling.period_status(d.end_year, today) if d else "" for d in docs])
     targets = [(p, f) for p, f in ((csv_path, "csv"), (xlsx_path, "xlsx"), (json_path, "json")) if p is not None]
     if targets:
-        from .export import DIALECTS, check_target, write_tables
-
         if dialect not in DIALECTS:
             raise InputError(f"Ukendt CSV-dialekt '{dialect}'; brug en af {', '.join(DIALECTS)}.")
         for path, _ in targets:
@@ -81,7 +79,6 @@ def link_table(
 
 def corpus_documents(ws: Workspace, rows: list[linksamling.LinkRow]) -> list:
     """Per row, the kommune's document in ``corpus/`` that compare uses (None when it has none)."""
-    from .corpus import load_manifest, newest_documents
 
     if not ws.manifest_path.is_file():
         return [None for _ in rows]

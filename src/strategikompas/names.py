@@ -9,6 +9,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from .errors import InputError, UnknownKommuneError
+
 # Denmark's 98 kommuner (since 2007), by region. KL's link collection covers 64 of them;
 # the others can still have documents added to the corpus.
 KOMMUNER = tuple(
@@ -57,7 +59,6 @@ def resolve(name: str, kommuner: Iterable[str]) -> str:
     """Return the kommune (as written in ``kommuner``) that ``name`` refers to.
 
     Raises UnknownKommuneError with the closest known names."""
-    from .errors import UnknownKommuneError
 
     known = list(kommuner)
     index: dict[str, str] = {}
@@ -83,8 +84,6 @@ def looks_like_path(target: str) -> bool:
 def file_or_kommune(target: str):
     """An existing file as a Path, else the kommune name; a missing file is an error, not a kommune."""
     from pathlib import Path
-
-    from .errors import InputError
 
     if Path(target).exists():
         return Path(target)

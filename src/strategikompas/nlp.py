@@ -25,6 +25,11 @@ def model_installed() -> bool:
     return importlib.util.find_spec(MODEL) is not None
 
 
+def pipeline_id() -> str:
+    """Which pipeline would be used, without loading spaCy."""
+    return MODEL if model_installed() else FALLBACK
+
+
 @functools.lru_cache(maxsize=1)
 def lemma_table() -> Mapping[str, str]:
     """spacy-lookups-data's Danish lemma table as a plain dict (keys are lower case or
@@ -87,7 +92,6 @@ def pipeline() -> tuple[Language, str]:
     from spacy.language import Language
 
     if not Language.has_factory(RUN_ON_LIST_ITEMS):
-
         @Language.component(RUN_ON_LIST_ITEMS)
         def _split_run_on_list_items(doc):
             for token in doc[1:-1]:
@@ -102,7 +106,6 @@ def pipeline() -> tuple[Language, str]:
         return nlp, f"{MODEL}-{nlp.meta.get('version', '?')}"
 
     if not Language.has_factory("strategikompas_split_and_lemmas"):
-
         @Language.component("strategikompas_split_and_lemmas")
         def _split_and_lemmas(doc):
             """The run-on list items split and the lookup lemmas set in one pass over the

@@ -11,10 +11,14 @@ from pathlib import Path
 
 from . import codebook as cb
 from . import compare as cmp
-from . import linksamling
+from . import corpus, linksamling
+from .classify import classify_documents, fingerprint
 from .danish import number, percent, points
-from .errors import InputError
+from .errors import InputError, RunError
+from .evaluate import measured_f1
+from .export import check_target
 from .fileio import atomic_write_text
+from .store import Store
 from .workspace import Workspace
 
 CSS = """
@@ -66,7 +70,6 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
     e = html.escape
     parts = [f"<!doctype html><html lang='da'><head><meta charset='utf-8'><title>Strategikompas</title><style>{CSS}</style></head><body>",
              f"<h1>Strategikompas: kommunernes digitaliseringsstrategier</h1><p>Genereret {today.isoformat()}.</p>"]
-    from .evaluate import measured_f1
 
     accuracy = measured_f1(ws, book)
     parts.append("<h2 id='heatmap'>Fokusområder pr. kommune</h2>")
@@ -78,8 +81,7 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
         parts.append("<p>Ingen klassificerede dokumenter endnu: kør <code>strategikompas classify</code>.</p>")
     parts.append(_accuracy_html(result, accuracy))
     rows = linksamling.load(ws.linksamling_path)
-    forms = Counter(r.form_type for r in rows)
-    states = Counter(r.status(today) for r in rows)
+    forms, states = linksamling.summary(rows, today)
     parts.append("<h2 id='status'>Linksamlingen</h2><table><tr><th>Form</th><th>Antal</th></tr>")
     parts += [f"<tr><td>{e(k)}</td><td>{v}</td></tr>" for k, v in forms.most_common()]
     parts.append("</table><table><tr><th>Status</th><th>Antal</th></tr>")
@@ -139,9 +141,6 @@ def _accuracy_html(result: cmp.Comparison, accuracy: dict[str, float] | None) ->
 
 def version_comparisons(ws: Workspace, book: cb.Codebook) -> list[tuple[cmp.Comparison, cmp.Detail]]:
     """Every kommune with more than one classified version: its versions over time."""
-    from . import corpus
-    from .classify import fingerprint
-    from .store import Store
 
     fp = fingerprint(ws, book)
     docs = corpus.load_manifest(ws.manifest_path)
@@ -197,7 +196,6 @@ def report(
     ``out_dir`` is made when its parent folder exists ("--out rapport"). The target is
     checked first: a missing parent, a file in the way or an unwritable folder fails before
     the classification, which can take minutes."""
-    from .export import check_target
 
     out_dir = Path(out_dir)
     path = out_dir / "strategikompas.html"
@@ -213,8 +211,6 @@ def report(
 def _classify_for_report(ws: Workspace, book: cb.Codebook, on_document=None, on_plan=None) -> None:
     """Each kommune's newest document, and every version of a kommune with several (for
     the section over time), classified where not current."""
-    from . import corpus
-    from .classify import classify_documents
 
     docs = corpus.load_manifest(ws.manifest_path)
     counts = Counter(d.kommune for d in docs)
@@ -222,6 +218,4 @@ def _classify_for_report(ws: Workspace, book: cb.Codebook, on_document=None, on_
     wanted += [d for d in docs if counts[d.kommune] > 1 and d not in wanted]
     classify_documents(ws, wanted, book, on_document, on_plan=on_plan)
     if not cmp.classified_columns(ws, book).columns:
-        from .errors import RunError
-
         raise RunError("Ingen klassificerede dokumenter; kør: strategikompas classify")

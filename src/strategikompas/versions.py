@@ -22,17 +22,6 @@ class Selected:
     requested: str
 
 
-def resolve_kommuner(ws: Workspace, requested: list[str], docs: list[corpus.Document] | None = None) -> list[str]:
-    """Resolve names against the link collection, the corpus (``docs``: the manifest, when
-    the caller has read it) and Denmark's 98 kommuner."""
-    if docs is None:
-        docs = corpus.load_manifest(ws.manifest_path)
-    known = [r.kommune for r in linksamling.load(ws.linksamling_path)]
-    known += [d.kommune for d in docs if d.kommune not in known]
-    known += [k for k in names.KOMMUNER if k not in known]
-    return [names.resolve(name, known) for name in requested]
-
-
 def versions_of(docs: list[corpus.Document], kommune: str, ws: Workspace | None = None) -> list[corpus.Document]:
     """A kommune's documents, oldest first (by start year, then end year, then file)."""
     found = corpus.documents_for(docs, kommune, ws)
@@ -97,7 +86,7 @@ def select(ws: Workspace, requested: list[str]) -> list[Selected]:
     docs = corpus.load_manifest(ws.manifest_path)
     is_path = [names.looks_like_path(item) and "@" not in item for item in requested]
     # every name resolved in one pass (the link collection read once)
-    kommuner = iter(resolve_kommuner(ws, [item.split("@", 1)[0] for item, path in zip(requested, is_path, strict=True) if not path], docs))
+    kommuner = iter(corpus.resolve_kommuner(ws, [item.split("@", 1)[0] for item, path in zip(requested, is_path, strict=True) if not path], docs))
     out = []
     for item, path in zip(requested, is_path, strict=True):
         if "@" in item:
@@ -121,7 +110,7 @@ def over_time(ws: Workspace, kommune: str) -> list[Selected]:
     if "@" in kommune:
         raise InputError("--over-time tager en kommune uden version, fx: strategikompas compare horsens --over-time")
     manifest = corpus.load_manifest(ws.manifest_path)
-    name = resolve_kommuner(ws, [kommune], manifest)[0]
+    name = corpus.resolve_kommuner(ws, [kommune], manifest)[0]
     docs = versions_of(manifest, name, ws)
     if len(docs) < 2:
         raise InputError(f"{name} har kun én version i korpus ({describe(docs[0])}); "

@@ -22,7 +22,7 @@ def extract(
 
     Eksempel: strategikompas extract hjoerring --format json
     """
-    from ..extract import extract_target
+    from ..classify import extract_target
 
     if format not in ("tree", "json"):
         from ..errors import InputError

@@ -8,8 +8,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from .. import fetch as lib
 from ..danish import number
 from .main import WorkspaceOpt, app, make_console, styled, workspace
+
+DEFAULTS = lib.Settings()  # the options' defaults are fetch.Settings's, stated once there
 
 console = make_console()
 err_console = make_console(stderr=True)
@@ -32,13 +35,14 @@ def fetch(
     kommuner: Annotated[list[str] | None, typer.Argument(help="Kun disse kommuner (dansk navn, slug eller ren ASCII). Standard: alle rækker med en URL.", show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Vis, hvad der ville blive hentet; hent intet.")] = False,
     archive: Annotated[bool, typer.Option("--archive", help="Ved et dødt link eller en side uden dokumentet: hent Wayback Machines kopi tættest på strategiens periode.")] = False,
-    archive_url: Annotated[str | None, typer.Option("--archive-url", envvar="STRATEGIKOMPAS_ARCHIVE_URL", help="Grundadressen for Wayback Machine (availability-API, CDX-API og kopier).", show_default=False)] = None,
+    archive_url: Annotated[str | None, typer.Option("--archive-url", envvar=lib.ARCHIVE_ENV, help="Grundadressen for Wayback Machine (availability-API, CDX-API og kopier).", show_default=False)] = None,
     contact: Annotated[str | None, typer.Option("--contact", help="Din e-mailadresse, sendt i User-Agent, så ejerne af webstederne kan kontakte dig.", show_default=False)] = None,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Største dokument, der accepteres, i bytes (håndhæves under hentningen).")] = 50 * 1024 * 1024,
-    concurrency: Annotated[int, typer.Option("--concurrency", help="Samtidige hentninger i alt (aldrig mere end 2 pr. vært).")] = 8,
-    timeout: Annotated[float, typer.Option("--timeout", help="Sekunder, der ventes på forbindelse og mellem bytes i et svar.")] = 30.0,
-    retries: Annotated[int, typer.Option("--retries", help="Nye forsøg efter en forbindelsesfejl, 429 eller 5xx (eksponentielt stigende ventetid med tilfældig spredning).")] = 3,
-    delay: Annotated[float, typer.Option("--delay", help="Sekunder mellem to forespørgsler til den samme vært.")] = 0.5,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Største dokument, der accepteres, i bytes (håndhæves under hentningen).")] = DEFAULTS.max_bytes,
+    concurrency: Annotated[int, typer.Option("--concurrency", help=f"Samtidige hentninger i alt (aldrig mere end {DEFAULTS.per_host} pr. vært).")] = DEFAULTS.concurrency,
+    timeout: Annotated[float, typer.Option("--timeout", help="Sekunder, der ventes mellem bytes i et svar.")] = DEFAULTS.timeout,
+    connect_timeout: Annotated[float, typer.Option("--connect-timeout", help="Sekunder, der ventes på en forbindelse.")] = DEFAULTS.connect_timeout,
+    retries: Annotated[int, typer.Option("--retries", help="Nye forsøg efter en forbindelsesfejl, 429 eller 5xx (eksponentielt stigende ventetid med tilfældig spredning).")] = DEFAULTS.retries,
+    delay: Annotated[float, typer.Option("--delay", help="Sekunder mellem to forespørgsler til den samme vært.")] = DEFAULTS.delay,
     ws_path: WorkspaceOpt = None,
 ) -> None:
     """Hent linksamlingens dokumenter til corpus/<slug>/, og registrer hvert i corpus/manifest.csv.
@@ -48,19 +52,17 @@ def fetch(
 
     Eksempel: strategikompas fetch odder ishoej --contact analytiker@kl.dk --archive
     """
-    from .. import fetch as lib
-
     ws = workspace(ws_path)
     settings = lib.Settings(
         concurrency=concurrency,
         timeout=timeout,
-        connect_timeout=timeout,
+        connect_timeout=connect_timeout,
         retries=retries,
         delay=delay,
         max_bytes=max_bytes,
         contact=contact,
         archive=archive,
-        archive_url=archive_url or lib.DEFAULT_ARCHIVE_URL,
+        archive_url=archive_url or DEFAULTS.archive_url,
     )
     if dry_run:
         planned, without = lib.plan(ws, kommuner)

@@ -13,8 +13,11 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from ..errors import InputError
-from ..fileio import atomic_write_text
+from ..fileio import atomic_write_text, sha256_file
+from .detect import detect
+from .document import extract_path
 from .model import Strategy
+from .ocr import engine
 
 # Bump when a change to extraction changes its output: every cached entry is then rebuilt.
 # Entries also carry a fingerprint of the extract package's source, so a developer's
@@ -50,8 +53,6 @@ def load_entry(path: Path, digest: str) -> Strategy | None:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     if strategy.unread_pages:
-        from .ocr import engine
-
         if engine() is not None:
             return None
     return strategy
@@ -59,9 +60,6 @@ def load_entry(path: Path, digest: str) -> Strategy | None:
 
 def extract_cached(path: Path, cache_dir: Path, kommune: str | None = None) -> Strategy:
     """``extract_path`` through the cache in ``cache_dir`` (created when missing)."""
-    from ..corpus import sha256_file
-    from .detect import detect
-    from .document import extract_path
 
     path = Path(path)
     detect(path)  # names a missing, empty, oversized or binary file before hashing it

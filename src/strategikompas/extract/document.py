@@ -6,21 +6,21 @@ from pathlib import Path
 
 from .clean import tidy
 from .detect import detect
+from .docx import read_docx
+from .html import html_blocks
 from .meta import document_title, document_type, language, language_name, period
 from .model import Read, Strategy
+from .pdf import read_pdf
 from .structure import outline
+from .text import text_blocks
 
 
 def read_blocks(path: Path) -> Read:
     """The document's blocks, with its page count and OCR facts for a PDF, and warnings."""
     kind = detect(path)
     if kind == "pdf":
-        from .pdf import read_pdf
-
         return read_pdf(path)
     if kind == "docx":
-        from .docx import read_docx
-
         return read_docx(path)
     data = path.read_bytes()
     try:
@@ -28,10 +28,7 @@ def read_blocks(path: Path) -> Read:
     except UnicodeDecodeError:  # older Danish web pages and text files: Windows-1252
         text = data.decode("cp1252", errors="replace")
     if kind == "html":
-        from .html import html_blocks
-
         return Read(html_blocks(text, path))
-    from .text import text_blocks
 
     return Read(text_blocks(text))
 

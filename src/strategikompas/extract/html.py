@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .detect import DocumentError
 from .model import Block
+from .text import text_blocks
 
 MIN_WORDS = 10
 
@@ -31,8 +32,6 @@ def main_text(html: str) -> str:
 
 
 def html_blocks(html: str, path: Path | None = None) -> list[Block]:
-    from .text import text_blocks
-
     text = main_text(html)
     if len(re.findall(r"\w+", text)) < MIN_WORDS:  # a menu item or two is not a main text
         raise DocumentError(f"{path or 'webside'}: websiden har ingen hovedtekst.")

@@ -244,15 +244,3 @@ def text_blocks(text: str) -> list[Block]:
     for chunk in re.split(r"\n[ \t\u00a0]*\n", text):
         blocks.extend(paragraph_blocks(chunk))
     return join_continuations(blocks)
-
-
-def paragraphs(text: str) -> list[str]:
-    """The text of every block (kept for callers that want plain paragraphs)."""
-    return [b.text for b in text_blocks(text)]
-
-
-def extract_path(path, kommune=None):
-    """Kept for callers of the foundation's ``text.extract_path``; see ``extract.document``."""
-    from .document import extract_path as extract
-
-    return extract(path, kommune=kommune)
