@@ -143,7 +143,7 @@ def test_every_paragraph_is_in_a_section():
 def test_page_numbers_inside_paragraphs_are_removed():
     s = corpus_doc("horsens")
     text = body_text(s)
-    assert "påvirkningen af KOMBIT\n" in text + "\n" or "påvirkningen af KOMBIT 5" not in text
+    assert "påvirkningen af KOMBIT" in text  # the sentence stays; the page number inside it goes
     assert "KOMBIT 5" not in text and "oktober 2011 2" not in text
     assert "\n\n4\n\n" not in text
 

@@ -263,12 +263,12 @@ def _outcomes(ws: Workspace, pending: list, book: cb.Codebook, model, force: boo
     pipeline()  # loaded once here; the workers inherit it
     _WORKER = (ws, book, model, force)
     context = multiprocessing.get_context("fork")
-    start = {"mp_context": context, "initializer": _watch_parent, "initargs": (os.getpid(),)}
+    parent = (os.getpid(),)
     workers = min(jobs, len(pending))
     waiting = list(range(len(pending)))[::-1]  # documents not yet sent, the next one last
     lost: list[int] = []  # sent to a worker that died
     try:
-        with ProcessPoolExecutor(max_workers=workers, **start) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_watch_parent, initargs=parent) as pool:
             # A few documents in flight per worker, not all of them: a finished document's
             # rows are stored and let go, so memory does not grow with the corpus.
             running: dict = {}
@@ -295,7 +295,7 @@ def _outcomes(ws: Workspace, pending: list, book: cb.Codebook, model, force: boo
                     yield pending[i][0], pending[i][2], outcome
         for i in sorted(lost) + waiting[::-1]:  # after a worker died: one process per document
             doc, path, digest = pending[i]
-            with ProcessPoolExecutor(max_workers=1, **start) as pool:
+            with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_watch_parent, initargs=parent) as pool:
                 try:
                     outcome = pool.submit(_work, doc, path).result()
                 except BrokenProcessPool:

@@ -292,7 +292,11 @@ def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | N
     """Facts, strongest evidence, distinctive terms and similarity for a comparison."""
     links = {r.kommune: r for r in linksamling.load(ws.linksamling_path)}
     manifest = {d.doc_id: d for d in corpus.load_manifest(ws.manifest_path)}
-    facts, evidence, counts, by_kind, all_rows = [], {lid: [] for lid, _ in result.labels}, [], [], []
+    facts: list[Facts] = []
+    evidence: dict[str, list[Evidence | None]] = {lid: [] for lid, _ in result.labels}
+    counts: list[dict[str, int]] = []
+    by_kind: list[dict[str, tuple[int, dict[str, float]]]] = []
+    all_rows: list[list] = []
     # a kommune's own name ("horsens") is distinctive but says nothing about its strategy
     own_names = frozenset(w for col in result.columns for w in words(col.kommune) + words(col.slug.replace("-", " ")))
     with Store(ws.store_path) as store:
@@ -343,6 +347,32 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def versions_over_time(ws: Workspace, book: cb.Codebook) -> list[tuple[Comparison, list[Change]]]:
+    """Every kommune with more than one classified version (current results): its
+    versions oldest first, and each beside the one before it. For the report: the store is
+    read once for all kommuner, and nothing is classified here."""
+    docs = corpus.load_manifest(ws.manifest_path)
+    with Store(ws.store_path) as store:
+        current = set(store.current(fingerprint(ws, book)))
+        by_kommune: dict[str, list[corpus.Document]] = {}
+        for doc in docs:
+            if doc.doc_id in current:
+                by_kommune.setdefault(doc.kommune, []).append(doc)
+        out = []
+        for kommune, found in by_kommune.items():
+            if len(found) < 2:
+                continue
+            ordered = [d for d in versions.versions_of(docs, kommune, ws) if d.doc_id in current]
+            counts = store.counts([d.doc_id for d in ordered])
+            columns = [Column(d.kommune, d.slug, d.title, d.period_text, d.doc_id, store.label_shares(d.doc_id, book.ids), counts[d.doc_id][0])
+                       for d in ordered]
+            label_columns(columns)
+            comparison = Comparison([(label.id, label.name) for label in book.labels], columns)
+            rows = [store.sentences(c.doc_id, lemmas=False) for c in columns]
+            out.append((comparison, version_changes(comparison, rows, [_strategy(store, c.doc_id) for c in columns])))
+    return out
+
+
 def version_changes(result: Comparison, rows: list[list], strategies: list, new_per_label: int = 2) -> list[Change]:
     """Each version of a kommune beside the one before it: change in share per focus
     area, structure titles that appeared or disappeared, and the strongest tagged
@@ -351,6 +381,13 @@ def version_changes(result: Comparison, rows: list[list], strategies: list, new_
     for i, col in enumerate(result.columns):
         by_kommune.setdefault(col.kommune, []).append(i)
     changes = []
+    norms: dict[int, list[str]] = {}  # each version's sentences, normalised once
+
+    def normalised(i: int) -> list[str]:
+        if i not in norms:
+            norms[i] = [_norm(r.sentence) for r in rows[i]]
+        return norms[i]
+
     for indices in by_kommune.values():
         for before, after in zip(indices, indices[1:], strict=False):
             a, b = result.columns[before], result.columns[after]
@@ -360,8 +397,8 @@ def version_changes(result: Comparison, rows: list[list], strategies: list, new_
             new = {_norm(t) for t in titles[1]}
             appeared = [t for t in titles[1] if _norm(t) not in old]
             disappeared = [t for t in titles[0] if _norm(t) not in new]
-            known = {_norm(r.sentence) for r in rows[before]}
-            fresh = [r for r in rows[after] if _norm(r.sentence) not in known]
+            known = set(normalised(before))
+            fresh = [r for r, text in zip(rows[after], normalised(after), strict=True) if text not in known]
             new_evidence = {}
             for lid, _ in result.labels:
                 tagged = sorted((r for r in fresh if lid in r.labels), key=lambda r: (-float(r.scores.get(lid, 0.0)), r.sentence_no))
@@ -412,7 +449,7 @@ def classified_columns(ws: Workspace, book: cb.Codebook) -> Comparison:
         for doc_id in ids:
             meta = store.document(doc_id)
             doc = manifest.get(doc_id)
-            if doc is None:
+            if doc is None or meta is None:
                 continue
             columns.append(Column(doc.kommune, doc.slug, doc.title, doc.period_text, doc_id, store.label_shares(doc_id, book.ids), meta["n_sentences"]))
     return Comparison([(label.id, label.name) for label in book.labels], columns)

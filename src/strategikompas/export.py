@@ -33,7 +33,7 @@ class Table:
 
     name: str
     columns: list[str]
-    rows: list[list[object]]
+    rows: Sequence[Sequence[object]]
     percent: set[str] = field(default_factory=set)
     wrap: set[str] = field(default_factory=set)
 
@@ -44,7 +44,7 @@ def _is_formula_like(value: object) -> bool:
 
 def neutralise(value: object) -> object:
     """Prefix a text cell that starts like a formula with an apostrophe; numbers pass."""
-    return "'" + value if _is_formula_like(value) else value
+    return "'" + value if isinstance(value, str) and _is_formula_like(value) else value
 
 
 def _csv_cell(value: object, dialect: str) -> str:

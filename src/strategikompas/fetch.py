@@ -474,7 +474,7 @@ class Fetcher:
             problem = incomplete(kind, size, tail, length if not response.headers.get("content-encoding") else "")
             if not problem and kind == "pdf":
                 handle.flush()
-                problem = unreadable_pdf(handle.temporary)
+                problem = unreadable_pdf(handle.temporary)  # type: ignore[attr-defined]  # set by atomic_open
             if problem:
                 raise _Retry(f"ufuldstændig hentning: {problem}", http_status=code)
         return _Saved(kind, final_url, code, path, size, digest.hexdigest(), ctype, **validators)

@@ -61,7 +61,7 @@ def atomic_open(path: Path, mode: str = "w", encoding: str | None = "utf-8", new
         # replaced file's), so others who share the folder can still read it.
         os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else newline) as handle:
-            handle.temporary = Path(tmp)  # type: ignore[union-attr]  # what is written so far, to check before it counts
+            handle.temporary = Path(tmp)  # type: ignore[attr-defined]  # what is written so far, to check before it counts
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

@@ -103,7 +103,7 @@ def parse_seed_table(text: str) -> list[LinkRow]:
     return rows
 
 
-def year_cell(value: str, path: Path, line: int, column: str) -> int | None:
+def year_cell(value: str, path: Path | str, line: int, column: str) -> int | None:
     """A year cell of a data file: four digits or empty; a bad one is named by line and column."""
     value = value.strip()
     if value == "":
@@ -137,7 +137,8 @@ def load(path: Path) -> list[LinkRow]:
     return rows
 
 
-def _validate(raw: dict[str, str], path: Path, line: int, seen: set[str]) -> LinkRow:
+def _validate(raw: dict[str, str], path: Path | str, line: int, seen: set[str]) -> LinkRow:
+    """One row checked; ``path`` names where it is from in messages (a file, or a PDF's page)."""
     kommune = raw["kommune"].strip()
     if not kommune:
         raise DataFileError(path, "tom celle", line, "kommune")

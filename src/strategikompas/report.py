@@ -12,13 +12,12 @@ from pathlib import Path
 from . import codebook as cb
 from . import compare as cmp
 from . import corpus, linksamling
-from .classify import classify_documents, fingerprint
+from .classify import classify_documents
 from .danish import number, percent, points
 from .errors import InputError, RunError
 from .evaluate import measured_f1
 from .export import check_target
 from .fileio import atomic_write_text
-from .store import Store
 from .workspace import Workspace
 
 CSS = """
@@ -87,11 +86,11 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
     parts.append("</table><table><tr><th>Status</th><th>Antal</th></tr>")
     parts += [f"<tr><td>{e(s)}</td><td>{states[s]}</td></tr>" for s in linksamling.STATUSES]
     parts.append("</table>")
-    over_time = version_comparisons(ws, book)
+    over_time = cmp.versions_over_time(ws, book)
     if over_time:
         parts.append("<h2 id='udvikling'>Udvikling over tid</h2>")
-        for comparison, detail in over_time:
-            parts.append(_over_time_html(comparison, detail))
+        for comparison, changes in over_time:
+            parts.append(_over_time_html(comparison, changes))
     parts.append("<h2 id='profiler'>Profiler</h2>")
     if result.columns:
         detail = cmp.details(ws, result, today)
@@ -139,23 +138,7 @@ def _accuracy_html(result: cmp.Comparison, accuracy: dict[str, float] | None) ->
             f"<table><tr><th>Fokusområde</th><th>F1</th></tr>{rows}</table></div>")
 
 
-def version_comparisons(ws: Workspace, book: cb.Codebook) -> list[tuple[cmp.Comparison, cmp.Detail]]:
-    """Every kommune with more than one classified version: its versions over time."""
-
-    fp = fingerprint(ws, book)
-    docs = corpus.load_manifest(ws.manifest_path)
-    with Store(ws.store_path) as store:
-        current = {d.doc_id for d in docs if (store.document(d.doc_id) or {}).get("fingerprint") == fp}
-    by_kommune: dict[str, int] = Counter(d.kommune for d in docs if d.doc_id in current)
-    out = []
-    for kommune, n in by_kommune.items():
-        if n > 1:
-            comparison = cmp.compare(ws, [kommune], book, over_time=True)
-            out.append((comparison, cmp.details(ws, comparison)))
-    return out
-
-
-def _over_time_html(result: cmp.Comparison, detail: cmp.Detail) -> str:
+def _over_time_html(result: cmp.Comparison, changes: list[cmp.Change]) -> str:
     e = html.escape
     kommune = result.columns[0].kommune
     parts = [f"<section class='profile' id='udvikling-{e(result.columns[0].slug)}'><h3>{e(kommune)}: "
@@ -170,7 +153,7 @@ def _over_time_html(result: cmp.Comparison, detail: cmp.Detail) -> str:
                      + f"<td class='num {css}'>{points(change, minus='−')}</td></tr>")
     parts.append("<tr><th>Sætninger</th>" + "".join(f"<td class='num'>{c.n_sentences}</td>" for c in result.columns) + "<td></td></tr></table>")
     names = dict(result.labels)
-    for ch in detail.changes:
+    for ch in changes:
         a, b = result.columns[ch.before], result.columns[ch.after]
         parts.append(f"<h4>Fra {e(a.period)} til {e(b.period)}</h4>")
         parts.append("<p><b>Nye titler:</b> " + (e("; ".join(ch.appeared)) or "ingen") + "</p>")

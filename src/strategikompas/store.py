@@ -142,10 +142,11 @@ class Store:
         row = cur.fetchone()
         return dict(zip([c[0] for c in cur.description], row, strict=True)) if row else None
 
-    def sentences(self, doc_id: str) -> list[SentenceRow]:
+    def sentences(self, doc_id: str, lemmas: bool = True) -> list[SentenceRow]:
+        """The document's rows in order; without their lemmas (read faster) when ``lemmas`` is false."""
         cur = self.db.execute(
             "SELECT sentence_no, section_kind, section_title, page, sentence, '[' || labels || ',' || scores || ',' || terms || ']', "
-            "lemmas, context, heading FROM sentences WHERE doc_id = ? ORDER BY sentence_no",
+            f"{'lemmas' if lemmas else chr(39) * 2}, context, heading FROM sentences WHERE doc_id = ? ORDER BY sentence_no",
             (doc_id,),
         )
         rows = cur.fetchall()
@@ -160,6 +161,10 @@ class Store:
         """The stored extraction of the document (``Strategy.to_json_dict()``), if any."""
         row = self.db.execute("SELECT strategy FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return json.loads(row[0]) if row and row[0] else None
+
+    def current(self, fingerprint: str) -> list[str]:
+        """The documents whose results were made with this fingerprint (tool, model, codebook)."""
+        return [r[0] for r in self.db.execute("SELECT doc_id FROM documents WHERE fingerprint = ? ORDER BY doc_id", (fingerprint,))]
 
     def counts(self, doc_ids: list[str]) -> dict[str, tuple[int, dict[str, int]]]:
         """Each stored document's sentences and how many carry each label, kept with the

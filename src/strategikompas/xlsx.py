@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 from xml.sax.saxutils import escape, quoteattr
 
 MAX_CELL_TEXT = 32_767  # Excel's limit on the characters of one cell
@@ -104,16 +105,15 @@ def _row_xml(number: int, row: Sequence[object], letters: list[str], styles: lis
     n = str(number)
     cells = []
     for i, value in enumerate(row):
-        kind = type(value)
-        if kind is str:
+        if isinstance(value, str):
             cells.append(_text_cell(letters[i] + n, value, quoted[i] if value.startswith(formula_start) else styles[i]))
-        elif kind is int:
+        elif isinstance(value, bool):
+            cells.append(f'<c r="{letters[i]}{n}" t="b"{styles[i]}><v>{int(value)}</v></c>')
+        elif isinstance(value, int):
             cells.append(f'<c r="{letters[i]}{n}"{styles[i]}><v>{value}</v></c>')
-        elif kind is float:
+        elif isinstance(value, float):
             if math.isfinite(value):
                 cells.append(f'<c r="{letters[i]}{n}"{styles[i]}><v>{value!r}</v></c>')
-        elif kind is bool:
-            cells.append(f'<c r="{letters[i]}{n}" t="b"{styles[i]}><v>{int(value)}</v></c>')
         elif value is not None:  # another type: its text (a subclass of str or int, say)
             cells.append(_text_cell(letters[i] + n, str(value), quoted[i] if str(value).startswith(formula_start) else styles[i]))
     return f'<row r="{n}">{"".join(cells)}</row>'
@@ -156,7 +156,7 @@ class _Rows:
             values = list(row)
             if not floats or math.isfinite(sum(values[i] for i in floats)):  # type: ignore[misc]
                 for i in texts:
-                    value = values[i]
+                    value = cast(str, values[i])  # the template's text columns hold str
                     if value.startswith(self.formula_start):
                         break
                     if _NEEDS_ESCAPE.search(value) or len(value) > MAX_CELL_TEXT:

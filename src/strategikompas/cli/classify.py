@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.table import Table
@@ -157,9 +157,9 @@ def evaluate(
     table.add_column("Antal", justify="right")
     for head in ("Kodebog P", "R", "F1", "Klassifikator P", "R", "F1"):
         table.add_column(head, justify="right")
-    for row in result.rows():
-        name = row[1] or {"micro": "mikro", "macro": "makro"}.get(row[0], row[0])
-        table.add_row(name, str(row[2]), *(number(x, 2) for x in row[3:]), end_section=row[0] == result.labels[-1])
+    for label, label_name, support, *figures in result.rows():
+        name = str(label_name or {"micro": "mikro", "macro": "makro"}.get(str(label), str(label)))
+        table.add_row(name, str(support), *(number(cast(float, x), 2) for x in figures), end_section=label == result.labels[-1])
     out.print(table)
     micro, macro = result.classifier_micro.f1, result.classifier_macro.f1
     verdict = "nået" if micro >= TARGET_MICRO_F1 and macro >= TARGET_MACRO_F1 else "IKKE nået"

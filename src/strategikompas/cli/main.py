@@ -18,7 +18,7 @@ INTERRUPTED = ("Afbrudt (Ctrl-C): det, der blev gjort færdigt, er gemt (hele do
 class _Group(TyperGroup):
     """Turns the library's typed errors into one line on stderr and an exit status."""
 
-    def invoke(self, ctx):  # type: ignore[override]
+    def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except StrategikompasError as exc:

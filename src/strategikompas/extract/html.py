@@ -62,7 +62,7 @@ def document_links(html: str, base_url: str) -> list[tuple[str, str, str]]:
     except (ValueError, lxml.etree.ParserError):
         return []
     base = urljoin(base_url, root.xpath("string(//base/@href)") or base_url)
-    links: dict[str, str] = {}
+    links: dict[str, tuple[str, str]] = {}
     for anchor in root.iter("a", "link", "iframe", "embed", "object"):
         href = anchor.get("href") or anchor.get("src") or anchor.get("data")
         if not href or href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):

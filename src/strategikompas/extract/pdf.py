@@ -116,8 +116,9 @@ def _runs(textpage, raw) -> list[Line]:
         if len(boxes) == 1:
             pieces.append((start, segment, boxes[0]))
             continue
-        starts = [i for i in _run_starts(textpage, boxes)]
-        if any(i is None or not start <= i < start + len(segment) for i in starts):
+        found = _run_starts(textpage, boxes)
+        starts = [i for i in found if i is not None and start <= i < start + len(segment)]
+        if len(starts) < len(found):  # a run whose position cannot be trusted: each box's own text
             pieces += [(-1, _box_text(textpage, box), box) for box in boxes]
             continue
         ends = [*starts[1:], start + len(segment)]

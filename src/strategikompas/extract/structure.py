@@ -344,7 +344,7 @@ class Builder:
                 part.title = text
                 part.level = min(part.level, block.level)
                 return
-        if closes:
+        if closes or part is None:
             self.open(kind or "other", text, block.level, block.page, headed=True)
             return
         if not part.items and sum(b.bullet for b in part.blocks) >= 2 and block.level >= part.level:
