@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from strategikompas import compare as cmp
+from strategikompas import textstats
 from strategikompas.cli import app
 from strategikompas.extract.model import Item, Strategy
 from strategikompas.store import SentenceRow
@@ -33,14 +34,14 @@ def test_strongest_evidence_takes_highest_score():
 def test_keyness_finds_overused_word_and_skips_stop_words():
     a = {"velfærdsteknologi": 20, "borger": 5}
     b = {"borger": 25, "data": 10}
-    top = cmp.keyness(a, b)
+    top = textstats.keyness(a, b)
     assert top[0][0] == "velfærdsteknologi" and top[0][1] > 0
-    assert "og" not in cmp.words("Borgere og data og velfærd")
-    assert cmp.words("Borgere og data") == ["borgere", "data"]
+    assert "og" not in textstats.words("Borgere og data og velfærd")
+    assert textstats.words("Borgere og data") == ["borgere", "data"]
 
 
 def test_cosine_identical_and_disjoint():
-    m = cmp.cosine_tfidf([{"a": 2, "b": 1}, {"a": 2, "b": 1}, {"c": 3}])
+    m = textstats.cosine_tfidf([{"a": 2, "b": 1}, {"a": 2, "b": 1}, {"c": 3}])
     assert abs(m[0][1] - 1.0) < 1e-9 and m[0][2] == 0.0 and abs(m[2][2] - 1.0) < 1e-9
 
 
@@ -150,9 +151,9 @@ def test_shares_per_section_kind_and_their_export_table():
 
 def test_distinctive_words_leave_out_the_kommuners_own_names():
     rows = [row(1, "Horsens Kommune vil digitalisere Horsens", []), row(2, "Horsens satser på velfærdsteknologi", [])]
-    counts = cmp.word_counts(rows, frozenset({"horsens"}))
+    counts = textstats.word_counts(rows, frozenset({"horsens"}))
     assert "horsens" not in counts and counts["velfærdsteknologi"] == 1
-    assert cmp.word_counts(rows)["horsens"] == 3
+    assert textstats.word_counts(rows)["horsens"] == 3
 
 
 def test_compare_all_bug_cut_headers_sam_was_two_focus_areas(runner, workspace_dir, monkeypatch):
@@ -253,18 +254,18 @@ def test_distinctive_terms_and_cosine_equal_the_pairwise_definitions():
     rng = random.Random(7)
     vocab = [f"ord{i}" for i in range(60)]
     counts = [{w: rng.randint(1, 6) for w in rng.sample(vocab, 25)} for _ in range(5)] + [{}]
-    for i, terms in enumerate(cmp.distinctive_terms(counts)):
+    for i, terms in enumerate(textstats.distinctive_terms(counts)):
         reference: dict[str, int] = {}
         for j, other in enumerate(counts):
             if j != i:
                 for w, n in other.items():
                     reference[w] = reference.get(w, 0) + n
-        assert terms == cmp.keyness(counts[i], reference)
+        assert terms == textstats.keyness(counts[i], reference)
     n = len(counts)
     df = {w: sum(w in c for c in counts) for c in counts for w in c}
     vec = [{w: tf * (math.log((1 + n) / (1 + df[w])) + 1) for w, tf in c.items()} for c in counts]
     norm = [math.sqrt(sum(v * v for v in x.values())) for x in vec]
-    matrix = cmp.cosine_tfidf(counts)
+    matrix = textstats.cosine_tfidf(counts)
     for i in range(n):
         for j in range(n):
             expected = sum(v * vec[j].get(w, 0.0) for w, v in vec[i].items()) / (norm[i] * norm[j]) if norm[i] and norm[j] else 0.0

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from strategikompas.errors import InputError
-from strategikompas.export import Table, neutralise, write_table, write_tables
+from strategikompas.export import Table, neutralise, write_tables
 
 NASTY = ["=HYPERLINK(\"http://x\")", "+1+2", "-3", "@SUM(A1)", "\tfane", "\rretur", "almindelig"]
 
@@ -21,7 +21,7 @@ def sample() -> Table:
 def test_csv_default_is_danish_excel(tmp_path):
     path = tmp_path / "a.csv"
     t = sample()
-    write_table(path, t.columns, t.rows, percent={"andel"})
+    write_tables(path, [Table("andele", t.columns, t.rows, {"andel"})])
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(path.open(encoding="utf-8-sig", newline=""), delimiter=";"))
@@ -33,7 +33,7 @@ def test_csv_default_is_danish_excel(tmp_path):
 def test_csv_standard_dialect(tmp_path):
     path = tmp_path / "a.csv"
     t = sample()
-    write_table(path, t.columns, t.rows, dialect="standard")
+    write_tables(path, [t], dialect="standard")
     assert not path.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
     assert [float(r["andel"]) for r in rows][:2] == [0.125, 1.125]
@@ -43,7 +43,7 @@ def test_csv_standard_dialect(tmp_path):
 def test_csv_formula_injection_neutralised(tmp_path, dialect):
     path = tmp_path / "a.csv"
     t = sample()
-    write_table(path, t.columns, t.rows, dialect=dialect)
+    write_tables(path, [t], dialect=dialect)
     delimiter = ";" if dialect == "excel-dk" else ","
     rows = list(csv.reader(path.open(encoding="utf-8-sig", newline=""), delimiter=delimiter))[1:]
     for row in rows:
@@ -97,7 +97,7 @@ def test_json_round_trip(tmp_path):
 
 def test_missing_folder_is_input_error_and_no_file(tmp_path):
     with pytest.raises(InputError, match="findes ikke"):
-        write_table(tmp_path / "nope" / "a.csv", ["a"], [[1]])
+        write_tables(tmp_path / "nope" / "a.csv", [Table("a", ["a"], [[1]])])
     assert not (tmp_path / "nope").exists()
 
 

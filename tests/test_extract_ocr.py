@@ -176,7 +176,7 @@ def test_classify_a_scanned_pdf_gives_sentences_with_pages_and_says_ocr(runner, 
 @needs_tesseract
 def test_facts_name_the_pages_read_by_ocr(tmp_path, fresh_ocr):
     from strategikompas.classify import extractor_name
-    from strategikompas.extract.cache import EXTRACTOR_VERSION
+    from strategikompas.revisions import EXTRACTOR_VERSION
 
     path = make_scan(tmp_path / "blandet.pdf", [PAGE_1, PAGE_2, PAGE_3, PAGE_1 + ["Side fire."]], scanned={1, 2, 4})
     assert extractor_name(path, extract_path(path)) == f"pdf + OCR s. 1-2, 4 (udtræk {EXTRACTOR_VERSION})"

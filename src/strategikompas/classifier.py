@@ -32,13 +32,7 @@ from .annotations import annotation_files, load_training
 from .errors import RunError, os_problem
 from .fileio import atomic_write_bytes
 from .nlp import pipeline, pipeline_id
-
-# Bump when features, estimator or threshold selection change.
-# 2: the codebook is a prior in the score (PRIOR_WEIGHT), not only a feature.
-# 3: trained on the written set too; the codebook a feature only (PRIOR_WEIGHT 0); 3 inner
-# folds; saved as .npz (arrays and JSON), never as a pickle; scores calibrated (Platt
-# scaling on the inner folds' out-of-fold scores). 4: C 2.0.
-MODEL_VERSION = 4
+from .revisions import MODEL_VERSION
 
 # Inverse regularisation of each label's logistic regression, chosen by the two held-out
 # figures of ``evaluate`` (seeds by document / written set by genre, micro-F1): C=0.5

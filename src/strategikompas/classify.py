@@ -8,6 +8,7 @@ evidence an analyst can check)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing
 import os
 import re
@@ -26,7 +27,7 @@ from .classifier import analyse_tokens, load_or_train, model_id
 from .corpus import Document, load_manifest
 from .errors import InputError, os_problem
 from .extract import extract_cached
-from .extract.cache import CACHE_FOLDER, EXTRACTOR_VERSION
+from .extract.cache import CACHE_FOLDER
 from .extract.detect import detect
 from .extract.meta import language_name
 from .extract.model import page_span
@@ -34,18 +35,10 @@ from .extract.structure import HEADING_MARK
 from .fileio import sha256_file
 from .names import file_or_kommune
 from .nlp import pipeline, pipeline_id
+from .revisions import ALGORITHM, EXTRACTOR_VERSION
 from .store import SentenceRow, Store
 from .versions import select
 from .workspace import Workspace
-
-# Bump when sentence splitting or how sentences are assembled into rows change.
-# 3: the trained classifier decides the labels. 4: a paragraph break ends a sentence.
-# 5: "Vi", "Der", "Det" ... after a lower-case word start a sentence (run-on list items from
-# PDFs); a list item's "- " is not part of its sentence. 6: more such sentence starters
-# ("En", "Ved", "Med", "Borgerne" ...): headings run into their body text split too.
-# 7: a list item's first sentence keeps the lead-in it continues (SentenceRow.context).
-# 8: headings are sentences of their own, marked as headings (SentenceRow.heading).
-ALGORITHM = 8
 
 
 def fingerprint(ws: Workspace, book: cb.Codebook) -> str:
@@ -366,6 +359,11 @@ def classify_documents(
 # -- sentence records for --jsonl / --csv ---------------------------------------------
 
 RECORD_KEYS = ["kommune", "document", "section_kind", "section_title", "page", "sentence_no", "sentence", "heading", "labels", "scores", "terms"]
+
+
+def jsonl(records: list[dict]) -> str:
+    """Sentence records as JSON lines (--jsonl): the keys of RECORD_KEYS, one record a line."""
+    return "".join(json.dumps({k: r[k] for k in RECORD_KEYS}, ensure_ascii=False) + "\n" for r in records)
 
 
 def record(kommune: str | None, document: str, row: SentenceRow) -> dict:

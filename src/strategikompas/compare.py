@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -12,9 +11,9 @@ from .classify import classify_documents, fingerprint
 from .errors import InputError, RunError
 from .evaluate import measured_f1
 from .export import Table
-from .export import Table as XTable
 from .extract.model import Strategy
 from .store import Store
+from .textstats import cosine_tfidf, distinctive_terms, word_counts, words
 from .workspace import Workspace
 
 
@@ -105,79 +104,7 @@ def compare(
     return Comparison([(label.id, label.name) for label in book.labels], columns)
 
 
-# --- Evidence, distinctive terms and similarity, from stored sentences only -------------
-# Nothing below imports spaCy or scikit-learn: compare on classified documents reads the
-# store. Keyness and TF-IDF work on lower-cased word forms (not lemmas, which would need
-# spaCy) with the Danish stop-word list below.
-
-STOP_WORDS = frozenset(
-    """af alle alt anden andre at blev blive bliver da de dem den denne der deres det dette dig din
-    disse dog du efter eller en end er et for fordi fra få gennem god har have hele hen her hos
-    hvad hvis hvor hvordan i ikke ind ingen jeg jo kan kun kunne man mange med meget men mere
-    mest mig min mod må ned når og også om op os over på samt selv sig sin sine skal skulle
-    som sådan så til ud under var vi vil ville vor vores være været ved via hver både blandt
-    kommune kommunen kommunens""".split()
-)
-
-
-_WORD = re.compile(r"[^\W\d_]{3,}")
-
-
-def words(text: str) -> list[str]:
-    """Lower-cased word forms (runs of at least three letters), without stop words."""
-    return [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
-
-
-def keyness(target: dict[str, int], reference: dict[str, int], top: int = 10) -> list[tuple[str, float]]:
-    """Dunning's log-likelihood (G2) of words over-used in ``target`` against ``reference``."""
-    import math
-
-    n1, n2 = sum(target.values()), sum(reference.values())
-    if not n1 or not n2:
-        return []
-    scored = []
-    for word, a in target.items():
-        b = reference.get(word, 0)
-        e1 = n1 * (a + b) / (n1 + n2)
-        e2 = n2 * (a + b) / (n1 + n2)
-        if a <= e1:
-            continue
-        g2 = 2 * (a * math.log(a / e1) + (b * math.log(b / e2) if b else 0.0))
-        scored.append((word, g2))
-    scored.sort(key=lambda x: (-x[1], x[0]))
-    return scored[:top]
-
-
-def distinctive_terms(counts: list[dict[str, int]], top: int = 10) -> list[list[tuple[str, float]]]:
-    """Each column's keyness against all the other columns together: the total is
-    counted once, and each reference is the total minus the column's own counts."""
-    total: dict[str, int] = {}
-    for c in counts:
-        for w, n in c.items():
-            total[w] = total.get(w, 0) + n
-    return [keyness(c, {w: n - c.get(w, 0) for w, n in total.items() if n - c.get(w, 0)}, top) for c in counts]
-
-
-def cosine_tfidf(counts: list[dict[str, int]]) -> list[list[float]]:
-    """Cosine similarity of TF-IDF vectors (smooth idf, as scikit-learn's default), as
-    one matrix product: the documents' weighted, normalised vectors times their transpose
-    (numpy, imported here: only export, report and compare's similarity need it)."""
-    import numpy as np
-
-    n = len(counts)
-    index: dict[str, int] = {}
-    for c in counts:
-        for word in c:
-            index.setdefault(word, len(index))
-    tf = np.zeros((n, len(index)))
-    for i, c in enumerate(counts):
-        if c:
-            tf[i, [index[w] for w in c]] = list(c.values())
-    df = np.count_nonzero(tf, axis=0)
-    weights = tf * (np.log((1 + n) / (1 + df)) + 1)
-    norms = np.linalg.norm(weights, axis=1)
-    unit = np.divide(weights, norms[:, None], out=np.zeros_like(weights), where=norms[:, None] > 0)
-    return (unit @ unit.T).tolist()
+# --- Evidence, structure and what changed, from stored sentences only -----------------
 
 
 @dataclass
@@ -273,19 +200,6 @@ def shares_by_kind(rows: list, label_ids: list[str]) -> dict[str, tuple[int, dic
     for r in rows:
         groups.setdefault(r.section_kind or "other", []).append(r)
     return {kind: (len(rs), {lid: sum(lid in r.labels for r in rs) / len(rs) for lid in label_ids}) for kind, rs in groups.items()}
-
-
-def word_counts(rows: list, skip: frozenset[str] = frozenset()) -> dict[str, int]:
-    """Counts of lemmas stored at classification (word forms for rows without them),
-    without the words in ``skip`` (the compared kommuner's own names)."""
-    from collections import Counter
-
-    counts: Counter[str] = Counter()
-    for r in rows:
-        counts.update(words(getattr(r, "lemmas", "") or r.sentence))
-    for word in skip:
-        counts.pop(word, None)
-    return dict(counts)
 
 
 def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | None = None) -> Detail:
@@ -445,7 +359,7 @@ def classified_columns(ws: Workspace, book: cb.Codebook) -> Comparison:
     manifest = {d.doc_id: d for d in corpus.newest_documents(corpus.load_manifest(ws.manifest_path))}
     columns = []
     with Store(ws.store_path) as store:
-        ids = [r[0] for r in store.db.execute("SELECT doc_id FROM documents WHERE fingerprint = ? ORDER BY kommune", (fp,))]
+        ids = store.current(fp, by_kommune=True)
         for doc_id in ids:
             meta = store.document(doc_id)
             doc = manifest.get(doc_id)
@@ -464,6 +378,13 @@ def compare_all(
     if not result.columns:
         raise RunError("Ingen klassificerede dokumenter; kør: strategikompas classify")
     return result
+
+
+def wide_table(result: Comparison):
+    """compare's one CSV: a row per focus area (fokusomraade, navn) and a column of shares
+    per kommune or version (its export key)."""
+    header = ["fokusomraade", "navn", *(c.key for c in result.columns)]
+    return Table("fokusomraader", header, [list(r) for r in result.rows()], {c.key for c in result.columns})
 
 
 def shares_table(result: Comparison, sort_by: str | None = None):
@@ -516,12 +437,12 @@ def tables(result: Comparison, detail: Detail) -> list:
     ]
     out = [
         long_t,
-        XTable("andele_afsnit", ["kommune", "periode", "afsnitstype", "fokusomraade", "navn", "andel", "antal", "saetninger"], kind_rows, {"andel"}),
-        XTable("dokumenter", fact_cols, fact_rows),
-        XTable("belaeg", ["kommune", "periode", "fokusomraade", "saetning", "kontekst", "side", "score", "ocr"], evidence_rows),
-        XTable("saerlige_ord", ["kommune", "periode", "rang", "ord", "loglikelihood"], term_rows),
-        XTable("lighed", ["kommune", "kommune_2", "cosinus"], sim_rows),
-        XTable("struktur", ["felt", *(c.label for c in result.columns)], structure_rows_),
+        Table("andele_afsnit", ["kommune", "periode", "afsnitstype", "fokusomraade", "navn", "andel", "antal", "saetninger"], kind_rows, {"andel"}),
+        Table("dokumenter", fact_cols, fact_rows),
+        Table("belaeg", ["kommune", "periode", "fokusomraade", "saetning", "kontekst", "side", "score", "ocr"], evidence_rows),
+        Table("saerlige_ord", ["kommune", "periode", "rang", "ord", "loglikelihood"], term_rows),
+        Table("lighed", ["kommune", "kommune_2", "cosinus"], sim_rows),
+        Table("struktur", ["felt", *(c.label for c in result.columns)], structure_rows_),
     ]
     if detail.changes:
         out += change_tables(result, detail)
@@ -542,9 +463,9 @@ def change_tables(result: Comparison, detail: Detail) -> list:
         for lid, evs in ch.new_evidence.items():
             new_rows += [[a.kommune, b.period, lid, names_[lid], ev.sentence, ev.page, round(ev.score, 4)] for ev in evs]
     return [
-        XTable("udvikling", ["kommune", "fra", "til", "fokusomraade", "navn", "andel_fra", "andel_til", "aendring_pp", "antal_fra", "antal_til"], point_rows, {"andel_fra", "andel_til"}),
-        XTable("udvikling_struktur", ["kommune", "fra", "til", "aendring", "titel"], title_rows),
-        XTable("udvikling_belaeg", ["kommune", "version", "fokusomraade", "navn", "saetning", "side", "score"], new_rows),
+        Table("udvikling", ["kommune", "fra", "til", "fokusomraade", "navn", "andel_fra", "andel_til", "aendring_pp", "antal_fra", "antal_til"], point_rows, {"andel_fra", "andel_til"}),
+        Table("udvikling_struktur", ["kommune", "fra", "til", "aendring", "titel"], title_rows),
+        Table("udvikling_belaeg", ["kommune", "version", "fokusomraade", "navn", "saetning", "side", "score"], new_rows),
     ]
 
 
@@ -565,5 +486,5 @@ def sentence_table(ws: Workspace, result: Comparison, detail: Detail | None = No
             scores = r.scores  # rounded to four decimals when stored
             rows.append([c.kommune, c.period, c.doc_id, r.sentence_no, r.page, kind_name(r.section_kind), r.section_title or "",
                          r.sentence, *[1 if lid in r.labels else 0 for lid in ids], *[scores.get(lid, 0.0) for lid in ids]])
-    return XTable("saetninger", ["kommune", "periode", "dokument", "nr", "side", "afsnitstype", "afsnit", "saetning",
+    return Table("saetninger", ["kommune", "periode", "dokument", "nr", "side", "afsnitstype", "afsnit", "saetning",
                                  *ids, *(f"score_{lid}" for lid in ids)], rows, wrap={"saetning"})

@@ -8,8 +8,10 @@ from pathlib import Path
 from . import __version__
 from . import codebook as cb
 from .classifier import MODEL_PREFIX, MODEL_SUFFIX, model_id
+from .errors import InputError
 from .extract import ocr
 from .nlp import MODEL, model_installed, pipeline_id
+from .store import Store
 from .workspace import Workspace
 
 
@@ -36,10 +38,10 @@ def facts(ws: Workspace, codebook_path: Path | None = None) -> list[tuple[str, s
         rows.append(("resultatdatabase", f"{store} (ikke oprettet endnu)"))
     else:
         try:
-            with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
-                docs, sentences = db.execute("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM sentences)").fetchone()
+            with Store(store, read_only=True) as results:
+                docs, sentences = results.totals()
             rows.append(("resultatdatabase", f"{store} ({docs} dokumenter, {sentences} sætninger)"))
-        except sqlite3.DatabaseError as exc:
+        except (InputError, sqlite3.DatabaseError) as exc:
             rows.append(("resultatdatabase", f"{store} (kan ikke læses: {exc}; start den forfra med --rebuild)"))
     return rows
 

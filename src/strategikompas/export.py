@@ -1,6 +1,7 @@
 """Tables to CSV (Danish Excel or standard), xlsx and JSON, written atomically.
 
-One function, ``write_table``, serves every command (compare, list, classify, export).
+``Targets`` (the --csv/--xlsx/--json files and the dialect, checked before any work) and
+``write_tables`` serve every command (compare, list, classify, evaluate, export).
 Text cells that a spreadsheet would read as a formula are neutralised; numbers stay numbers."""
 
 from __future__ import annotations
@@ -72,9 +73,44 @@ def check_target(path: Path) -> None:
         raise InputError(f"Kan ikke skrive {path}: ingen tilladelse til at skrive i {folder}.")
 
 
-def csv_bytes(table: Table, dialect: str = "excel-dk") -> str:
+def check_dialect(dialect: str) -> None:
     if dialect not in DIALECTS:
         raise InputError(f"Ukendt CSV-dialekt '{dialect}'; brug en af {', '.join(DIALECTS)}.")
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The files a command writes its tables to (--csv, --xlsx, --json) and the CSV
+    dialect, checked when made: before any work, which can take minutes. ``also`` names
+    other files the command writes (classify's --jsonl, export's target), checked too."""
+
+    csv: Path | None = None
+    xlsx: Path | None = None
+    json: Path | None = None
+    dialect: str = "excel-dk"
+    also: tuple[Path, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_dialect(self.dialect)
+        for path in (self.csv, self.xlsx, self.json, *self.also):
+            if path is not None:
+                check_target(path)
+
+    def __bool__(self) -> bool:
+        return any(p is not None for p in (self.csv, self.xlsx, self.json))
+
+    def write(self, tables: Sequence[Table], csv_tables: Sequence[Table] | None = None) -> list[list[Path]]:
+        """Every table to the xlsx and JSON targets; ``csv_tables`` (else the same tables)
+        to the CSV target. The files written, per target."""
+        out = []
+        for path, fmt in ((self.csv, "csv"), (self.xlsx, "xlsx"), (self.json, "json")):
+            if path is not None:
+                out.append(write_tables(path, csv_tables if fmt == "csv" and csv_tables is not None else tables, fmt, self.dialect))
+        return out
+
+
+def csv_bytes(table: Table, dialect: str = "excel-dk") -> str:
+    check_dialect(dialect)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if dialect == "excel-dk" else ",", lineterminator="\r\n")
     writer.writerow(table.columns)
@@ -165,11 +201,6 @@ def write_tables(path: Path, tables: Sequence[Table], fmt: str | None = None, di
                 handle.write(text)
         return [target for target, _ in texts]
     return [path]
-
-
-def write_table(path: Path, columns: list[str], rows: list[list[object]], fmt: str | None = None, dialect: str = "excel-dk", *, name: str = "tabel", percent: set[str] | None = None) -> None:
-    """One table to CSV/xlsx/JSON; the function the classify command calls."""
-    write_tables(path, [Table(name, list(columns), [list(r) for r in rows], set(percent or ()))], fmt, dialect)
 
 
 def written(paths: Sequence[Path]) -> str:

@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from . import __version__, linksamling
+from . import linksamling
 from .corpus import Document, load_manifest, update_manifest
 from .errors import InputError
 from .extract.html import document_links
+from .fetchconfig import ARCHIVE_ENV, DEFAULT_ARCHIVE_URL, DEFAULT_MAX_BYTES, Settings  # noqa: F401  (fetch's settings, re-exported)
 from .fileio import atomic_open
 from .linksamling import LinkRow
 from .names import resolve, slugify
@@ -54,55 +55,8 @@ STATUS_NAMES = {
     "error": "fejl",
 }
 OFFLINE_HINT = "intet værtsnavn kunne slås op: maskinen er måske offline; de tidligere kopier er bevaret, og en ny kørsel gør arbejdet færdigt"
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-DEFAULT_ARCHIVE_URL = "https://web.archive.org"
-ARCHIVE_ENV = "STRATEGIKOMPAS_ARCHIVE_URL"  # --archive-url from the environment
-# The manifest columns fetch adds (Document.extra); sha256 is a base column.
-EXTRA_COLUMNS = ("url", "final_url", "http_status", "content_type", "bytes", "etag", "last_modified", "fetched_at", "status", "error", "archived_at", "document_url", "page_file")
 _REDIRECTS = {301, 302, 303, 307, 308}
 _HEAD = 1024  # bytes looked at before deciding what a body is
-
-
-@dataclass(frozen=True)
-class Settings:
-    """How fetch behaves. Validated on creation; a bad value names its option."""
-
-    concurrency: int = 8
-    per_host: int = 2
-    delay: float = 0.5  # seconds between two requests to the same host
-    timeout: float = 30.0  # read timeout
-    connect_timeout: float = 10.0
-    retries: int = 3
-    backoff: float = 1.0  # first backoff; doubles per retry, plus jitter
-    backoff_max: float = 30.0
-    retry_after_max: float = 60.0  # cap on a server's Retry-After
-    max_bytes: int = DEFAULT_MAX_BYTES
-    max_redirects: int = 10
-    deadline: float = 600.0  # seconds for one document, all tries included (a trickling server)
-    contact: str | None = None
-    archive: bool = False
-    archive_url: str = DEFAULT_ARCHIVE_URL
-
-    def __post_init__(self) -> None:
-        checks = [
-            ("--concurrency", self.concurrency >= 1, "mindst 1"),
-            ("--per-host", self.per_host >= 1, "mindst 1"),
-            ("--delay", self.delay >= 0, "0 sekunder eller mere"),
-            ("--timeout", self.timeout > 0 and self.connect_timeout > 0 and self.deadline > 0, "mere end 0 sekunder"),
-            ("--retries", self.retries >= 0, "0 eller mere"),
-            ("--max-bytes", self.max_bytes >= 1, "mindst 1 byte"),
-            ("--archive-url", re.match(r"https?://[^/]", self.archive_url) is not None, "en http(s)-adresse"),
-        ]
-        for option, ok, expected in checks:
-            if not ok:
-                raise InputError(f"{option} skal være {expected}.")
-        if self.contact is not None and (not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", self.contact)):
-            raise InputError(f"--contact '{self.contact}' er ikke en e-mailadresse.")
-
-    @property
-    def user_agent(self) -> str:
-        contact = f"contact: {self.contact}" if self.contact else "no contact given"
-        return f"strategikompas/{__version__} (research on Danish municipal digitalisation strategies; {contact})"
 
 
 @dataclass

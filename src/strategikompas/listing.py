@@ -10,7 +10,7 @@ from pathlib import Path
 from . import linksamling
 from .corpus import load_manifest, newest_documents
 from .errors import InputError
-from .export import DIALECTS, Table, check_target, write_tables
+from .export import Table, Targets
 from .workspace import Workspace
 
 
@@ -60,20 +60,15 @@ def link_table(
         raise InputError(f"Ukendt form '{form}'; brug en af {', '.join(linksamling.FORM_TYPES)}.")
     if status is not None and status not in linksamling.STATUSES:
         raise InputError(f"Ukendt status '{status}'; brug en af {', '.join(linksamling.STATUSES)}.")
+    targets = Targets(csv_path, xlsx_path, json_path, dialect)  # checked before any work
     rows = linksamling.load(ws.linksamling_path)
     rows = [r for r in rows if (form is None or r.form_type == form) and (status is None or r.status(today) == status)]
     docs = corpus_documents(ws, rows)
     table = LinkTable(rows, [r.status(today) for r in rows], today, [d.file if d else "" for d in docs],
                       [(d.period_text or "-") if d else "" for d in docs],
                       [linksamling.period_status(d.end_year, today) if d else "" for d in docs])
-    targets = [(p, f) for p, f in ((csv_path, "csv"), (xlsx_path, "xlsx"), (json_path, "json")) if p is not None]
     if targets:
-        if dialect not in DIALECTS:
-            raise InputError(f"Ukendt CSV-dialekt '{dialect}'; brug en af {', '.join(DIALECTS)}.")
-        for path, _ in targets:
-            check_target(path)
-        for path, fmt in targets:
-            write_tables(path, [table.export_table()], fmt, dialect)
+        targets.write([table.export_table()])
     return table
 
 

@@ -10,11 +10,8 @@ from pathlib import Path
 
 from .errors import InputError
 from .fileio import locked
+from .revisions import SCHEMA_VERSION
 
-# 2: the extracted strategy (facts and structure) and each sentence's lemmas are stored, so
-# compare needs neither extraction nor spaCy. A store of another version is started over:
-# it holds results only, which classify rebuilds.
-SCHEMA_VERSION = 5  # 3: sentences.context; 4: sentences.heading; 5: documents.label_counts
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -67,10 +64,15 @@ class SentenceRow:
 
 
 class Store:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, read_only: bool = False):
+        """The store at ``path``, made or brought to this schema; ``read_only``: opened as
+        it is, for reading alone (``doctor``), and never changed."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            if read_only:
+                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path)
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.executescript(SCHEMA)
@@ -162,9 +164,15 @@ class Store:
         row = self.db.execute("SELECT strategy FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return json.loads(row[0]) if row and row[0] else None
 
-    def current(self, fingerprint: str) -> list[str]:
-        """The documents whose results were made with this fingerprint (tool, model, codebook)."""
-        return [r[0] for r in self.db.execute("SELECT doc_id FROM documents WHERE fingerprint = ? ORDER BY doc_id", (fingerprint,))]
+    def current(self, fingerprint: str, by_kommune: bool = False) -> list[str]:
+        """The documents whose results were made with this fingerprint (tool, model, codebook),
+        by document id or by kommune."""
+        order = "kommune" if by_kommune else "doc_id"
+        return [r[0] for r in self.db.execute(f"SELECT doc_id FROM documents WHERE fingerprint = ? ORDER BY {order}", (fingerprint,))]
+
+    def totals(self) -> tuple[int, int]:
+        """How many documents and sentences the store holds."""
+        return self.db.execute("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM sentences)").fetchone()
 
     def counts(self, doc_ids: list[str]) -> dict[str, tuple[int, dict[str, int]]]:
         """Each stored document's sentences and how many carry each label, kept with the

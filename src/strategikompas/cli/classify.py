@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, cast
@@ -15,6 +14,7 @@ from ..errors import RunError
 from .main import (
     CodebookOpt,
     CsvOpt,
+    DialectOpt,
     WorkspaceOpt,
     app,
     load_codebook,
@@ -25,7 +25,6 @@ from .main import (
 )
 
 console = make_console(stderr=True)
-DialectOpt = Annotated[str, typer.Option("--dialect", help="CSV-dialekt: excel-dk (UTF-8 med BOM, semikolon, decimalkomma) eller standard.")]
 
 
 def _announce(message: str) -> None:
@@ -57,17 +56,17 @@ def classify(
     Eksempel: strategikompas classify hjoerring horsens --csv saetninger.csv
     """
     from .. import classify as cl
-    from .compare import _check_exports
+    from ..export import Table as XTable
+    from ..export import Targets
 
     ws = workspace(ws_path)
-    _check_exports(dialect, csv, xlsx, json_, None if jsonl in (None, "-") else Path(jsonl))
+    exports = Targets(csv, xlsx, json_, dialect, also=() if jsonl in (None, "-") else (Path(jsonl),))
     book = load_codebook(ws, codebook)
     with reading_progress(console) as (plan, step):
-        wanted = jsonl is not None or any(path is not None for path in (csv, xlsx, json_))
         result = cl.run(ws, targets or [], book, kommune=kommune, force=force, rebuild=rebuild, on_document=step, on_plan=plan,
-                        announce=_announce, records=wanted, jobs=jobs)
+                        announce=_announce, records=jsonl is not None or bool(exports), jobs=jobs)
     if jsonl is not None:
-        lines = "".join(json.dumps({k: r[k] for k in cl.RECORD_KEYS}, ensure_ascii=False) + "\n" for r in result.records)
+        lines = cl.jsonl(result.records)
         if jsonl == "-":
             sys.stdout.write(lines)
         else:
@@ -75,13 +74,10 @@ def classify(
 
             atomic_write_text(Path(jsonl), lines)
             _announce(f"Skrev {jsonl} ({len(result.records)} sætninger)")
-    for path, fmt in ((csv, "csv"), (xlsx, "xlsx"), (json_, "json")):
-        if path is not None:
-            from ..export import write_table
-
-            columns, rows = cl.csv_rows(result.records, book.ids)
-            write_table(path, columns, rows, fmt, dialect, name="saetninger")
-            _announce(f"Skrev {path} ({len(rows)} sætninger)")
+    if exports:
+        columns, rows = cl.csv_rows(result.records, book.ids)
+        for files in exports.write([XTable("saetninger", columns, rows)]):
+            _announce(f"Skrev {files[0]} ({len(rows)} sætninger)")
     _summary(result, book)
     for problem in result.skipped.values():
         console.print(styled(("sprunget over:", "yellow"), " ", problem), highlight=False)
@@ -144,10 +140,11 @@ def evaluate(
         devset_figure,
         evaluate_workspace,
     )
-    from .compare import _check_exports
+    from ..export import Table as XTable
+    from ..export import Targets
 
     ws = workspace(ws_path)
-    _check_exports(dialect, csv)
+    exports = Targets(csv=csv, dialect=dialect)
     book = load_codebook(ws, codebook)
     _announce(f"Krydsvaliderer på {ws.annotations_dir} (en fold pr. kildedokument, en pr. skrevet genre) ...")
     result = evaluate_workspace(ws, book)
@@ -176,9 +173,7 @@ def evaluate(
         bands = "; ".join(f"{band}: {n} ({percent(share)})" for band, n, share in result.reliability if n)
         out.print(f"Kalibrering (scoreinterval på tilbageholdte data: par med en score der, og andelen, der har labelen): {bands}", highlight=False)
     if csv is not None:
-        from ..export import write_table
-
-        write_table(csv, COLUMNS, result.rows(), "csv", dialect, name="evaluering")
+        exports.write([XTable("evaluering", COLUMNS, result.rows())])
         out.print(f"Skrev {csv}", highlight=False)
 
 

@@ -13,7 +13,10 @@ from ..errors import InputError
 from .main import (
     CodebookOpt,
     CsvOpt,
+    DialectOpt,
+    JsonOpt,
     WorkspaceOpt,
+    XlsxOpt,
     app,
     load_codebook,
     make_console,
@@ -24,24 +27,11 @@ from .main import (
 
 console = make_console()
 
-XlsxOpt = Annotated[Path | None, typer.Option("--xlsx", help="Skriv også tabellerne til denne Excel-fil (et ark pr. tabel).", show_default=False)]
-JsonOpt = Annotated[Path | None, typer.Option("--json", help="Skriv også tabellerne til denne JSON-fil.", show_default=False)]
-DialectOpt = Annotated[str, typer.Option("--dialect", help="CSV-dialekt: excel-dk (UTF-8 med BOM, semikolon, decimalkomma) eller standard (komma, ingen BOM, decimalpunktum).")]
 
 
 def bar(share: float, width: int = 10) -> str:
     full = round(share * width)
     return "█" * full + "·" * (width - full)
-
-
-def _check_exports(dialect: str, *paths: Path | None) -> None:
-    from ..export import DIALECTS, check_target
-
-    if dialect not in DIALECTS:
-        raise InputError(f"Ukendt CSV-dialekt '{dialect}'; brug en af {', '.join(DIALECTS)}.")
-    for path in paths:
-        if path is not None:
-            check_target(path)
 
 
 @app.command()
@@ -65,11 +55,10 @@ def compare(
     strategikompas compare horsens@2011-2015 horsens@2021-2025; strategikompas compare horsens --over-time
     """
     from .. import compare as cmp
-    from ..export import Table as XTable
-    from ..export import write_tables, written
+    from ..export import Targets, written
 
     ws = workspace(ws_path)
-    _check_exports(dialect, csv, xlsx, json_)
+    targets = Targets(csv, xlsx, json_, dialect)
     book = load_codebook(ws, codebook)
     if all_ and (kommuner or over_time):
         raise InputError("compare --all tager ingen kommuner; giv enten kommuner, en kommune med --over-time, eller --all.")
@@ -92,16 +81,9 @@ def compare(
             result = cmp.compare(ws, kommuner or [], book, on_document=step, on_plan=plan, over_time=over_time)
         detail = cmp.details(ws, result, book=book)
         tables = _render(result, detail)
-    for path, fmt in ((csv, "csv"), (xlsx, "xlsx"), (json_, "json")):
-        if path is not None:
-            if fmt == "csv" and not all_:
-                # One CSV: the foundation's wide table (fokusomraade, navn, one column per kommune or version).
-                header = ["fokusomraade", "navn", *(c.key for c in result.columns)]
-                wide = XTable("fokusomraader", header, [list(r) for r in result.rows()], {c.key for c in result.columns})
-                files = write_tables(path, [wide], fmt, dialect)
-            else:
-                files = write_tables(path, tables, fmt, dialect)
-            console.print(written(files), highlight=False)
+    # one CSV for two or more kommuner: the wide table (a column per kommune or version)
+    for files in targets.write(tables, None if all_ else [cmp.wide_table(result)]):
+        console.print(written(files), highlight=False)
 
 
 _VOWELS = set("aeiouyæøå")
@@ -336,12 +318,12 @@ def export_cmd(
     Eksempel: strategikompas export kortlaegning.xlsx
     """
     from .. import compare as cmp
-    from ..export import export_format, write_tables, written
+    from ..export import Targets, export_format, write_tables, written
     from ..listing import link_table
 
     ws = workspace(ws_path)
     export_format(target)
-    _check_exports(dialect, target)
+    Targets(dialect=dialect, also=(target,))
     book = load_codebook(ws, codebook)
     with reading_progress() as (plan, step):
         result = cmp.compare_all(ws, book, on_document=step, on_plan=plan)

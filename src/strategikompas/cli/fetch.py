@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .. import fetch as lib
 from ..danish import number
+from ..fetchconfig import ARCHIVE_ENV, Settings
 from .main import WorkspaceOpt, app, make_console, styled, workspace
 
-DEFAULTS = lib.Settings()  # the options' defaults are fetch.Settings's, stated once there
+DEFAULTS = Settings()  # the options' defaults are fetch's Settings, stated once there
 
 console = make_console()
 err_console = make_console(stderr=True)
@@ -35,7 +35,7 @@ def fetch(
     kommuner: Annotated[list[str] | None, typer.Argument(help="Kun disse kommuner (dansk navn, slug eller ren ASCII). Standard: alle rækker med en URL.", show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Vis, hvad der ville blive hentet; hent intet.")] = False,
     archive: Annotated[bool, typer.Option("--archive", help="Ved et dødt link eller en side uden dokumentet: hent Wayback Machines kopi tættest på strategiens periode.")] = False,
-    archive_url: Annotated[str | None, typer.Option("--archive-url", envvar=lib.ARCHIVE_ENV, help="Grundadressen for Wayback Machine (availability-API, CDX-API og kopier).", show_default=False)] = None,
+    archive_url: Annotated[str | None, typer.Option("--archive-url", envvar=ARCHIVE_ENV, help="Grundadressen for Wayback Machine (availability-API, CDX-API og kopier).", show_default=False)] = None,
     contact: Annotated[str | None, typer.Option("--contact", help="Din e-mailadresse, sendt i User-Agent, så ejerne af webstederne kan kontakte dig.", show_default=False)] = None,
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Største dokument, der accepteres, i bytes (håndhæves under hentningen).")] = DEFAULTS.max_bytes,
     concurrency: Annotated[int, typer.Option("--concurrency", help=f"Samtidige hentninger i alt (aldrig mere end {DEFAULTS.per_host} pr. vært).")] = DEFAULTS.concurrency,
@@ -52,8 +52,10 @@ def fetch(
 
     Eksempel: strategikompas fetch odder ishoej --contact analytiker@kl.dk --archive
     """
+    from .. import fetch as lib
+
     ws = workspace(ws_path)
-    settings = lib.Settings(
+    settings = Settings(
         concurrency=concurrency,
         timeout=timeout,
         connect_timeout=connect_timeout,

@@ -76,6 +76,9 @@ WorkspaceOpt = Annotated[
     ),
 ]
 CsvOpt = Annotated[Path | None, typer.Option("--csv", help="Skriv også tabellen til denne CSV-fil.", show_default=False)]
+XlsxOpt = Annotated[Path | None, typer.Option("--xlsx", help="Skriv også tabellerne til denne Excel-fil (et ark pr. tabel).", show_default=False)]
+JsonOpt = Annotated[Path | None, typer.Option("--json", help="Skriv også tabellerne til denne JSON-fil.", show_default=False)]
+DialectOpt = Annotated[str, typer.Option("--dialect", help="CSV-dialekt: excel-dk (UTF-8 med BOM, semikolon, decimalkomma) eller standard (komma, ingen BOM, decimalpunktum).")]
 CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Brug denne kodebog (TOML) i stedet for arbejdsmappens data/fokusomraader.toml.", show_default=False)]
 
 

@@ -14,15 +14,12 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..fileio import atomic_write_text, sha256_file
+from ..revisions import EXTRACTOR_VERSION
 from .detect import detect
 from .document import extract_path
 from .model import Strategy
 from .ocr import engine
 
-# Bump when a change to extraction changes its output: every cached entry is then rebuilt.
-# Entries also carry a fingerprint of the extract package's source, so a developer's
-# unreleased change never reads a stale entry either.
-EXTRACTOR_VERSION = "4.0"  # 4.0: one cleaning pass for every format (furniture, repeated headers, contents dropped and counted), lists announced by a sentence, "Princip N: ..." items, headings as sentences; 3.4: OCR for pages without a text layer; 3.5: signatures dropped; OCR pages lose contents and specks, keep display titles whole; stamped scans OCR'd
 CACHE_FOLDER = "extract-cache"
 
 

@@ -1,0 +1,87 @@
+"""Text statistics of stored sentences: word forms, keyness (Dunning's log-likelihood)
+and TF-IDF cosine similarity, for compare, export and the report.
+
+Nothing here imports spaCy or scikit-learn: it works on the lemmas stored at
+classification (word forms for rows without them) with the Danish stop-word list below."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+STOP_WORDS = frozenset(
+    """af alle alt anden andre at blev blive bliver da de dem den denne der deres det dette dig din
+    disse dog du efter eller en end er et for fordi fra få gennem god har have hele hen her hos
+    hvad hvis hvor hvordan i ikke ind ingen jeg jo kan kun kunne man mange med meget men mere
+    mest mig min mod må ned når og også om op os over på samt selv sig sin sine skal skulle
+    som sådan så til ud under var vi vil ville vor vores være været ved via hver både blandt
+    kommune kommunen kommunens""".split()
+)
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word forms (runs of at least three letters), without stop words."""
+    return [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
+
+
+def keyness(target: dict[str, int], reference: dict[str, int], top: int = 10) -> list[tuple[str, float]]:
+    """Dunning's log-likelihood (G2) of words over-used in ``target`` against ``reference``."""
+    n1, n2 = sum(target.values()), sum(reference.values())
+    if not n1 or not n2:
+        return []
+    scored = []
+    for word, a in target.items():
+        b = reference.get(word, 0)
+        e1 = n1 * (a + b) / (n1 + n2)
+        e2 = n2 * (a + b) / (n1 + n2)
+        if a <= e1:
+            continue
+        g2 = 2 * (a * math.log(a / e1) + (b * math.log(b / e2) if b else 0.0))
+        scored.append((word, g2))
+    scored.sort(key=lambda x: (-x[1], x[0]))
+    return scored[:top]
+
+
+def distinctive_terms(counts: list[dict[str, int]], top: int = 10) -> list[list[tuple[str, float]]]:
+    """Each column's keyness against all the other columns together: the total is
+    counted once, and each reference is the total minus the column's own counts."""
+    total: dict[str, int] = {}
+    for c in counts:
+        for w, n in c.items():
+            total[w] = total.get(w, 0) + n
+    return [keyness(c, {w: n - c.get(w, 0) for w, n in total.items() if n - c.get(w, 0)}, top) for c in counts]
+
+
+def cosine_tfidf(counts: list[dict[str, int]]) -> list[list[float]]:
+    """Cosine similarity of TF-IDF vectors (smooth idf, as scikit-learn's default), as
+    one matrix product: the documents' weighted, normalised vectors times their transpose
+    (numpy, imported here: only export, report and compare's similarity need it)."""
+    import numpy as np
+
+    n = len(counts)
+    index: dict[str, int] = {}
+    for c in counts:
+        for word in c:
+            index.setdefault(word, len(index))
+    tf = np.zeros((n, len(index)))
+    for i, c in enumerate(counts):
+        if c:
+            tf[i, [index[w] for w in c]] = list(c.values())
+    df = np.count_nonzero(tf, axis=0)
+    weights = tf * (np.log((1 + n) / (1 + df)) + 1)
+    norms = np.linalg.norm(weights, axis=1)
+    unit = np.divide(weights, norms[:, None], out=np.zeros_like(weights), where=norms[:, None] > 0)
+    return (unit @ unit.T).tolist()
+
+
+def word_counts(rows: list, skip: frozenset[str] = frozenset()) -> dict[str, int]:
+    """Counts of lemmas stored at classification (word forms for rows without them),
+    without the words in ``skip`` (the compared kommuner's own names)."""
+    counts: Counter[str] = Counter()
+    for r in rows:
+        counts.update(words(getattr(r, "lemmas", "") or r.sentence))
+    for word in skip:
+        counts.pop(word, None)
+    return dict(counts)
