@@ -11,7 +11,7 @@ from .classify import classify_documents, fingerprint
 from .errors import InputError, RunError
 from .evaluate import measured_f1
 from .export import Table
-from .extract.model import Strategy
+from .extract.model import SECTION_KINDS, Strategy
 from .store import Store
 from .textstats import cosine_tfidf, distinctive_terms, word_counts, words
 from .workspace import Workspace
@@ -403,9 +403,9 @@ def shares_table(result: Comparison, sort_by: str | None = None):
     )
 
 
-KIND_ORDER = {"vision": 0, "principles": 1, "themes": 2, "other": 3}
+KIND_ORDER = {kind: i for i, kind in enumerate(SECTION_KINDS)}
 # What a person reads for a section kind (the ids stay in JSON and the store).
-KIND_NAMES = {"vision": "vision", "principles": "principper", "themes": "temaer", "other": "øvrige"}
+KIND_NAMES = dict(zip(SECTION_KINDS, ("vision", "principper", "temaer", "øvrige"), strict=True))
 
 
 def kind_name(kind: str | None) -> str:

@@ -1,5 +1,6 @@
-"""Numbers as a Danish reader writes them, for everything a person reads (the terminal,
-messages, the report); files for Excel and pandas keep their numbers (see ``export``)."""
+"""Numbers and text as a Danish reader reads them, for everything a person reads (the
+terminal, messages, the report); files for Excel and pandas keep their numbers (see
+``export``)."""
 
 from __future__ import annotations
 
@@ -19,3 +20,9 @@ def points(value: float, minus: str = "-") -> str:
     sign to write, "−" in typeset HTML)."""
     text = f"{value * 100:+.0f}"
     return ("0" if text in ("+0", "-0") else text.replace("-", minus)) + " pp"
+
+
+def shorten(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters: white space collapsed, an ellipsis where it is cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

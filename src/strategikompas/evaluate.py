@@ -23,6 +23,7 @@ from .classifier import FocusModel, analyse, codebook_predictions, model_id
 from .danish import number
 from .errors import RunError
 from .fileio import atomic_write_text
+from .workspace import Workspace
 
 COLUMNS = [
     "fokusomraade",
@@ -182,7 +183,7 @@ def evaluate(annotations: Path, book: cb.Codebook) -> Evaluation:
     return Evaluation(**{**vars(result), "reliability": reliability(truth, scored)})
 
 
-def evaluate_workspace(ws, book: cb.Codebook) -> Evaluation:
+def evaluate_workspace(ws: Workspace, book: cb.Codebook) -> Evaluation:
     """``evaluate`` on the workspace's annotated set, recorded in its results folder with
     the model it measured, so that compare can show each focus area's F1 beside its share."""
     import datetime as dt
@@ -205,7 +206,7 @@ def evaluate_workspace(ws, book: cb.Codebook) -> Evaluation:
     return result
 
 
-def measured_f1(ws, book: cb.Codebook) -> dict[str, float] | None:
+def measured_f1(ws: Workspace, book: cb.Codebook) -> dict[str, float] | None:
     """Each focus area's F1 as the last ``evaluate`` measured it for the model in use; None
     when there is no record, it is unreadable, or it measured another model (annotations,
     codebook or pipeline changed since). Reads one small file: no spaCy, no scikit-learn."""

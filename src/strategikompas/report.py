@@ -13,7 +13,7 @@ from . import codebook as cb
 from . import compare as cmp
 from . import corpus, linksamling
 from .classify import classify_documents
-from .danish import number, percent, points
+from .danish import number, percent, points, shorten
 from .errors import InputError, RunError
 from .evaluate import measured_f1
 from .export import check_target
@@ -31,6 +31,7 @@ blockquote{margin:.2rem 0 .6rem 1rem;color:#444;font-style:italic}.bar{backgroun
 """
 
 
+QUOTE_LIMIT = 400  # characters of an evidence quote
 # The heatmap's colour scale, light to dark blue, as matplotlib's "Blues" runs.
 LIGHT, DARK = (247, 251, 255), (8, 48, 107)
 
@@ -113,7 +114,7 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
                              f"({col.count(lid)} af {col.n_sentences} sætninger)</div>")
                 ev = detail.evidence[lid][i]
                 if ev is not None and share > 0:
-                    parts.append(f"<blockquote>{e(ev.lead())}»{e(_quote(ev.sentence))}«{e(ev.where())}</blockquote>")
+                    parts.append(f"<blockquote>{e(ev.lead())}»{e(shorten(ev.sentence, QUOTE_LIMIT))}«{e(ev.where())}</blockquote>")
             if detail.terms[i]:
                 parts.append("<p><b>Særlige ord:</b> " + e(", ".join(w for w, _ in detail.terms[i])) + "</p>")
             parts.append("</section>")
@@ -121,9 +122,6 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
     return "".join(parts)
 
 
-def _quote(sentence: str, limit: int = 400) -> str:
-    quote = " ".join(sentence.split())
-    return quote if len(quote) <= limit else quote[: limit - 1] + "…"
 
 
 def _accuracy_html(result: cmp.Comparison, accuracy: dict[str, float] | None) -> str:
@@ -161,7 +159,7 @@ def _over_time_html(result: cmp.Comparison, changes: list[cmp.Change]) -> str:
         if ch.new_evidence:
             parts.append("<p><b>Nye belæg</b> (sætninger, som den tidligere version ikke har):</p>")
             for lid, evs in ch.new_evidence.items():
-                parts.append(f"<blockquote><b>{e(names[lid])}:</b> {e(evs[0].lead())}»{e(_quote(evs[0].sentence))}«{e(evs[0].where())}</blockquote>")
+                parts.append(f"<blockquote><b>{e(names[lid])}:</b> {e(evs[0].lead())}»{e(shorten(evs[0].sentence, QUOTE_LIMIT))}«{e(evs[0].where())}</blockquote>")
     parts.append("</section>")
     return "".join(parts)
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..danish import number, percent, points
+from ..danish import number, percent, points, shorten
 from ..errors import InputError
 from .main import (
     CodebookOpt,
@@ -228,7 +228,7 @@ def _render(result, detail) -> list:
             if ev is None:
                 console.print(f"  {col.label}: -", markup=False)
                 continue
-            console.print(f"  {col.label}: {ev.lead()}»{_short(ev.sentence)}«{ev.where()}", markup=False, highlight=False)
+            console.print(f"  {col.label}: {ev.lead()}»{shorten(ev.sentence, 160)}«{ev.where()}", markup=False, highlight=False)
 
     terms = Table(title="Særlige ord (log-likelihood, lemmaer uden stopord og kommunenavne)")
     for col in result.columns:
@@ -279,12 +279,9 @@ def _render_changes(result, detail) -> None:
             console.print("  Nye belæg (sætninger, som den tidligere version ikke har):", markup=False)
             for lid, evs in ch.new_evidence.items():
                 for ev in evs[:1]:
-                    console.print(f"    {names[lid]}: {ev.lead()}»{_short(ev.sentence)}«{ev.where()}", markup=False, highlight=False)
+                    console.print(f"    {names[lid]}: {ev.lead()}»{shorten(ev.sentence, 160)}«{ev.where()}", markup=False, highlight=False)
 
 
-def _short(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @app.command()
@@ -317,17 +314,11 @@ def export_cmd(
 
     Eksempel: strategikompas export kortlaegning.xlsx
     """
-    from .. import compare as cmp
-    from ..export import Targets, export_format, write_tables, written
-    from ..listing import link_table
+    from ..export import written
+    from ..fullexport import export_all
 
     ws = workspace(ws_path)
-    export_format(target)
-    Targets(dialect=dialect, also=(target,))
     book = load_codebook(ws, codebook)
     with reading_progress() as (plan, step):
-        result = cmp.compare_all(ws, book, on_document=step, on_plan=plan)
-    detail = cmp.details(ws, result)
-    tables = [link_table(ws).export_table(), cmp.shares_table(result)[1], *cmp.tables(result, detail), cmp.sentence_table(ws, result, detail)]
-    files = write_tables(target, tables, None, dialect)
-    console.print(f"{written(files)} ({len(tables)} tabeller, {len(result.columns)} kommuner)", highlight=False)
+        done = export_all(ws, book, target, dialect, on_document=step, on_plan=plan)
+    console.print(f"{written(done.files)} ({done.tables} tabeller, {done.kommuner} kommuner)", highlight=False)

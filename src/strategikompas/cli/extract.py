@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.tree import Tree
 
+from ..danish import shorten
 from .main import WorkspaceOpt, app, make_console, styled, workspace
 
 
@@ -45,13 +46,13 @@ def outline_tree(strategy) -> Tree:
     if strategy.vision:
         branch = tree.add(styled("Vision", "bold"))
         for goal in strategy.vision:
-            branch.add(_short(goal))
+            branch.add(shorten(goal, 90))
     for label, items in (("Principper", strategy.principles), ("Temaer", strategy.themes)):
         if items:
             branch = tree.add(styled((label, "bold"), f" ({len(items)})"))
             for item in items:
                 page = f"s. {item.page}: " if item.page else ""
-                branch.add(f"{page}{_short(item.title)}")
+                branch.add(f"{page}{shorten(item.title, 90)}")
     branch = tree.add(styled("Sektioner", "bold"))
     previous = None
     for section in strategy.sections:
@@ -59,12 +60,9 @@ def outline_tree(strategy) -> Tree:
             continue
         previous = section
         page = f"s. {section.page}: " if section.page else ""
-        branch.add(f"[{kind_name(section.kind)}] {page}{_short(section.title or section.text)}")
+        branch.add(f"[{kind_name(section.kind)}] {page}{shorten(section.title or section.text, 90)}")
     for warning in strategy.warnings:
         tree.add(styled(("advarsel:", "yellow"), f" {warning}"))
     return tree
 
 
-def _short(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

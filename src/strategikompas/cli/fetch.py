@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from ..danish import number
 from ..fetchconfig import ARCHIVE_ENV, Settings
+from ..workspace import Workspace
 from .main import WorkspaceOpt, app, make_console, styled, workspace
+
+if TYPE_CHECKING:
+    from ..fetch import FetchReport
 
 DEFAULTS = Settings()  # the options' defaults are fetch's Settings, stated once there
 
@@ -77,7 +81,7 @@ def fetch(
         if without:
             console.print(f"{len(without)} {'række' if len(without) == 1 else 'rækker'} uden URL: {', '.join(r.kommune for r in without)}", highlight=False)
         return
-    report = _run(lib, ws, kommuner, settings)
+    report = _run(ws, kommuner, settings)
     table = Table(title=f"Hentning: {ws.corpus}")
     for column in ("Kommune", "Status", "HTTP", "Størrelse", "Fil", "Bemærkning"):
         table.add_column(column, overflow="fold")
@@ -93,8 +97,10 @@ def fetch(
         raise typer.Exit(report.exit_code)
 
 
-def _run(lib, ws, kommuner, settings):
+def _run(ws: Workspace, kommuner: list[str] | None, settings: Settings) -> FetchReport:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .. import fetch as lib
 
     with Progress(TextColumn("Henter"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn(), console=err_console, transient=False) as progress:
         task = progress.add_task("", total=None)

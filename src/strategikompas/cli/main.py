@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.core import TyperGroup
 
 from ..errors import StrategikompasError, os_problem
+from ..workspace import ENV_VAR as WORKSPACE_ENV
+from ..workspace import Workspace
+
+if TYPE_CHECKING:
+    from ..codebook import Codebook
 
 INTERRUPTED = ("Afbrudt (Ctrl-C): det, der blev gjort færdigt, er gemt (hele dokumenter og hele filer, intet halvt); "
                "kør den samme kommando igen for at gøre resten.")
@@ -70,7 +75,7 @@ WorkspaceOpt = Annotated[
     typer.Option(
         "--workspace",
         "-w",
-        envvar="STRATEGIKOMPAS_WORKSPACE",
+        envvar=WORKSPACE_ENV,
         help="Arbejdsmappe (data/linksamling.csv, corpus/, results/). Standard: den aktuelle mappe, hvis den er en arbejdsmappe, ellers den medfølgende.",
         show_default=False,
     ),
@@ -113,7 +118,7 @@ def workspace(path: Path | None):
     return open_workspace(path)
 
 
-def load_codebook(ws, path: Path | None):
+def load_codebook(ws: Workspace, path: Path | None) -> Codebook:
     from .. import codebook
 
     return codebook.load(path or ws.codebook_path)
