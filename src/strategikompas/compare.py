@@ -359,13 +359,11 @@ def classified_columns(ws: Workspace, book: cb.Codebook) -> Comparison:
     manifest = {d.doc_id: d for d in corpus.newest_documents(corpus.load_manifest(ws.manifest_path))}
     columns = []
     with Store(ws.store_path) as store:
-        ids = store.current(fp, by_kommune=True)
+        ids = [doc_id for doc_id in store.current(fp, by_kommune=True) if doc_id in manifest]
+        counts = store.counts(ids)  # one row per document (not its extracted strategy)
         for doc_id in ids:
-            meta = store.document(doc_id)
-            doc = manifest.get(doc_id)
-            if doc is None or meta is None:
-                continue
-            columns.append(Column(doc.kommune, doc.slug, doc.title, doc.period_text, doc_id, store.label_shares(doc_id, book.ids), meta["n_sentences"]))
+            doc = manifest[doc_id]
+            columns.append(Column(doc.kommune, doc.slug, doc.title, doc.period_text, doc_id, store.label_shares(doc_id, book.ids), counts[doc_id][0]))
     return Comparison([(label.id, label.name) for label in book.labels], columns)
 
 

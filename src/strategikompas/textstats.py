@@ -28,12 +28,17 @@ def words(text: str) -> list[str]:
 
 def keyness(target: dict[str, int], reference: dict[str, int], top: int = 10) -> list[tuple[str, float]]:
     """Dunning's log-likelihood (G2) of words over-used in ``target`` against ``reference``."""
-    n1, n2 = sum(target.values()), sum(reference.values())
+    return _keyness(target, reference.get, sum(reference.values()), top)
+
+
+def _keyness(target: dict[str, int], in_reference, n2: int, top: int) -> list[tuple[str, float]]:
+    """``keyness`` with the reference given as a count per word (``in_reference(word, 0)``) and its size."""
+    n1 = sum(target.values())
     if not n1 or not n2:
         return []
     scored = []
     for word, a in target.items():
-        b = reference.get(word, 0)
+        b = in_reference(word, 0)
         e1 = n1 * (a + b) / (n1 + n2)
         e2 = n2 * (a + b) / (n1 + n2)
         if a <= e1:
@@ -46,12 +51,16 @@ def keyness(target: dict[str, int], reference: dict[str, int], top: int = 10) ->
 
 def distinctive_terms(counts: list[dict[str, int]], top: int = 10) -> list[list[tuple[str, float]]]:
     """Each column's keyness against all the other columns together: the total is
-    counted once, and each reference is the total minus the column's own counts."""
-    total: dict[str, int] = {}
+    counted once, and each reference is the total minus the column's own counts (looked
+    up word by word for the column's own words, never built as a dict)."""
+    total: Counter[str] = Counter()
     for c in counts:
-        for w, n in c.items():
-            total[w] = total.get(w, 0) + n
-    return [keyness(c, {w: n - c.get(w, 0) for w, n in total.items() if n - c.get(w, 0)}, top) for c in counts]
+        total.update(c)
+    size = sum(total.values())
+    out = []
+    for c in counts:
+        out.append(_keyness(c, lambda w, _default, c=c: total[w] - c[w], size - sum(c.values()), top))
+    return out
 
 
 def cosine_tfidf(counts: list[dict[str, int]]) -> list[list[float]]:
