@@ -474,3 +474,25 @@ def test_summary_adds_up_a_kommunes_versions(classified_workspace: Path, runner)
     assert shown.exit_code == 0, shown.output
     lines = shown.output.splitlines()
     assert any(line.startswith("│ dokumenter") and "2" in line for line in lines)
+
+
+def test_summary_of_many_kommuner_is_a_row_each(capsys):
+    """Above six kommuner the summary is a row per kommune (its documents, sentences and
+    largest focus areas), not a column each: 98 columns would not fit a terminal."""
+    from strategikompas.classify import ClassifyReport, ClassifyRun, Tally
+    from strategikompas.cli import classify as cli_classify
+    from strategikompas.workspace import bundled_root
+
+    book = codebook.load(bundled_root() / "data" / "fokusomraader.toml")
+    tallies = []
+    for i in range(8):
+        tally = Tally(f"Kommune {i}")
+        tally.add(100, {"data": 10 + i, "borger": 5})
+        tallies.append(tally)
+    cli_classify._summary(ClassifyRun(ClassifyReport(), [], [], [], tallies), book)
+    shown = capsys.readouterr().err
+    lines = [line for line in shown.splitlines() if line.startswith("│ Kommune ")]
+    assert len(lines) == 8
+    assert "Kommune 7 │          1 │       100 │ Data og datainformeret ledelse 17 %" in lines[7]
+    flat = " ".join(shown.replace("│", " ").split())  # the focus areas' cell may wrap
+    assert "Kommune 7 1 100 Data og datainformeret ledelse 17 %, Borgeren i centrum 5 %" in flat

@@ -194,3 +194,35 @@ def test_export_without_a_suffix_bug_classified_everything_before_refusing(runne
     assert "Læser" not in result.output
     assert not (workspace_dir / "results" / "strategikompas.sqlite").exists()
     assert not (tmp_path / "kortlaegning").exists()
+
+
+def test_xlsx_cells_of_every_kind_read_back_as_written(tmp_path):
+    """The workbook is written as SpreadsheetML by our own writer: openpyxl reads each kind
+    of cell back as it was given (text with spaces at its ends, a carriage return, a tab,
+    quotes and markup characters, booleans, ints, floats, an empty cell), characters XML
+    cannot hold are dropped, and a number that is not finite is left empty."""
+    from openpyxl import load_workbook
+
+    rows = [
+        ["  to mellemrum foran", 1, 0.5, True],
+        ["<b>&amp;</b> \"citat\" 'enkelt'", -2, 1e-7, False],
+        ["linje\rnæste", None, float("nan"), 3],
+        ["styre\x01tegn\x0b", 2**40, float("inf"), "=1+1"],
+    ]
+    write_tables(tmp_path / "k.xlsx", [Table("celler", ["tekst", "heltal", "decimal", "blandet"], rows), Table("anden", ["a"], [["b"]])])
+    book = load_workbook(tmp_path / "k.xlsx")
+    sheet = book["celler"]
+    got = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert got[0] == ["  to mellemrum foran", 1, 0.5, True]
+    assert got[1] == ["<b>&amp;</b> \"citat\" 'enkelt'", -2, 1e-7, False]
+    assert got[2] == ["linje\rnæste", None, None, 3]
+    assert got[3] == ["styretegn", 2**40, None, "=1+1"] and sheet["D5"].quotePrefix and sheet["D5"].data_type == "s"
+    assert book.sheetnames == ["celler", "anden"] and book["anden"]["A2"].value == "b"
+
+
+def test_sheet_named_with_a_quote_keeps_its_filter(tmp_path):
+    from openpyxl import load_workbook
+
+    write_tables(tmp_path / "q.xlsx", [Table("kommunens' tal", ["a", "b"], [[1, 2], [3, 4]])])
+    sheet = load_workbook(tmp_path / "q.xlsx")["kommunens' tal"]
+    assert sheet.auto_filter.ref == "A1:B3" and sheet["B3"].value == 4
