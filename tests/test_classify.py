@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -430,7 +431,7 @@ def test_documents_worked_on_at_once_store_what_one_process_stores(workspace_dir
     with Store(open_workspace(workspace_dir).store_path) as store:
         for doc_id, (n, counts) in store.counts(sorted({r[0] for r in results[2]})).items():
             rows = store.sentences(doc_id)
-            assert n == len(rows) and counts == {lab: sum(lab in r.labels for r in rows) for lab in counts} and all(counts.values())
+            assert n == len(rows) and counts == Counter(lab for r in rows for lab in r.labels)
 
 
 def test_a_worker_that_dies_takes_only_its_own_document(workspace_dir: Path, monkeypatch: pytest.MonkeyPatch):
@@ -473,7 +474,8 @@ def test_summary_adds_up_a_kommunes_versions(classified_workspace: Path, runner)
     shown = runner.invoke(app, ["classify", "-w", str(classified_workspace)])
     assert shown.exit_code == 0, shown.output
     lines = shown.output.splitlines()
-    assert any(line.startswith("│ dokumenter") and "2" in line for line in lines)
+    documents = next(line for line in lines if line.startswith("│ dokumenter"))
+    assert documents.replace("│", " ").split() == ["dokumenter", *(str(t.documents) for t in result.tallies)]
 
 
 def test_summary_of_many_kommuner_is_a_row_each(capsys):
@@ -496,3 +498,47 @@ def test_summary_of_many_kommuner_is_a_row_each(capsys):
     assert "Kommune 7 │          1 │       100 │ Data og datainformeret ledelse 17 %" in lines[7]
     flat = " ".join(shown.replace("│", " ").split())  # the focus areas' cell may wrap
     assert "Kommune 7 1 100 Data og datainformeret ledelse 17 %, Borgeren i centrum 5 %" in flat
+
+
+def test_ctrl_c_stops_a_parallel_classify_and_its_workers_at_once(tmp_path: Path, trained_models: Path):
+    """Ctrl-C during a run on both cores: the run ends within seconds with the Danish line
+    and exit 130 (not after the workers finish their documents), no worker is left
+    running, no traceback is printed, and what was stored is whole."""
+    import importlib.util
+    import signal
+    import time
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_scale", ROOT / "bench" / "bench_scale.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    root = bench.build_corpus(tmp_path / "ws", 16, trained_models)
+    store = root / "results" / "strategikompas.sqlite"
+    cmd = [sys.executable, "-m", "strategikompas", "classify", "--jobs", "2", "-w", str(root)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def stored() -> int:
+        try:
+            with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=5) as db:
+                return db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+
+    deadline = time.monotonic() + 240
+    while stored() < 1 and proc.poll() is None:
+        assert time.monotonic() < deadline, "no document was stored"
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    children = [int(c) for c in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()]
+    assert children, "no worker processes"
+    proc.send_signal(signal.SIGINT)
+    start = time.monotonic()
+    _, err = proc.communicate(timeout=30)
+    assert time.monotonic() - start < 10, "Ctrl-C waited for the workers' documents"
+    assert proc.returncode == 130 and "Afbrudt (Ctrl-C)" in err and "Traceback" not in err, err
+    time.sleep(1)
+    assert not [c for c in children if Path(f"/proc/{c}").exists() and "Z" not in Path(f"/proc/{c}/stat").read_text().split()[2]]
+    with sqlite3.connect(store) as db:
+        counts = db.execute("SELECT d.n_sentences, (SELECT count(*) FROM sentences s WHERE s.doc_id = d.doc_id) FROM documents d").fetchall()
+    assert counts and all(n == k > 0 for n, k in counts) and len(counts) < 16

@@ -64,19 +64,19 @@ def test_compare_announced_reading_unchanged_documents(runner, workspace_dir):
     """Bug: every compare said "Reading ..." (now "Læser ...") although stored results were reused."""
     first = run(runner, "compare", "hjoerring", "horsens", ws=workspace_dir)
     assert first.exit_code == 0
-    assert first.output.count("Læser ") == 2
+    assert first.output.count("Læst ") == 2
     store = workspace_dir / "results" / "strategikompas.sqlite"
     before = store.stat().st_mtime_ns
     again = run(runner, "compare", "hjoerring", "horsens", ws=workspace_dir)
     assert again.exit_code == 0
-    assert "Læser " not in again.output
+    assert "Læst " not in again.output
     assert store.stat().st_mtime_ns == before
     # A changed document is read again, and only that one.
     doc = workspace_dir / "corpus" / "horsens" / "horsens-digitaliseringspolitik-2021-2025.txt"  # Horsens' newest
     doc.write_text(doc.read_text(encoding="utf-8") + "\nVi vil styrke informationssikkerheden.\n", encoding="utf-8")
     third = run(runner, "compare", "hjoerring", "horsens", ws=workspace_dir)
     assert third.exit_code == 0
-    assert "Læser Horsens" in third.output and "Læser Hjørring" not in third.output
+    assert "Læst Horsens" in third.output and "Læst Hjørring" not in third.output
 
 
 @pytest.mark.parametrize(

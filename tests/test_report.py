@@ -140,6 +140,6 @@ def test_report_missing_out_folder_bug_found_only_after_classifying(tmp_path, wo
     for out, message in ((tmp_path / "nope" / "rapport", "findes ikke"), (workspace_dir / "data" / "linksamling.csv", "det er en fil")):
         result = CliRunner().invoke(app, ["report", "--out", str(out), "--workspace", str(workspace_dir)])
         assert result.exit_code == 2 and message in result.output
-        assert "Læser" not in result.output
+        assert "Læst" not in result.output
         assert not (workspace_dir / "results" / "strategikompas.sqlite").exists()
     assert not (tmp_path / "nope").exists()

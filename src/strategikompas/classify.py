@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -173,14 +174,19 @@ def _language_problem(strategy, force: bool) -> str | None:
     return None
 
 
-def default_jobs() -> int:
-    """Documents worked on at once: ``STRATEGIKOMPAS_JOBS``, else the cores this process may use (at most 8)."""
-    value = os.environ.get(JOBS_ENV, "").strip()
+def jobs_to_use(jobs: int | None = None) -> int:
+    """Documents worked on at once: ``jobs`` (--jobs), else ``STRATEGIKOMPAS_JOBS``, else the
+    cores this process may use (at most 8)."""
+    value = os.environ.get(JOBS_ENV, "").strip() if jobs is None else str(jobs)
     if value:
+        name = "--jobs" if jobs is not None else JOBS_ENV
         try:
-            return max(1, int(value))
+            number = int(value)
         except ValueError:
-            raise InputError(f"{JOBS_ENV}={value!r}: skriv et helt tal (antal dokumenter, der behandles ad gangen).") from None
+            raise InputError(f"{name} skal være et helt tal (antal dokumenter, der behandles ad gangen), ikke {value!r}.") from None
+        if number < 1:
+            raise InputError(f"{name} skal være mindst 1.")
+        return number
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(8, cores))
 
@@ -222,9 +228,16 @@ def _process(ws: Workspace, doc: Document, path: Path, book: cb.Codebook, model,
 _WORKER: tuple | None = None
 
 
-def _watch_parent(parent: int) -> None:
-    """In a worker: end when the run that started it is gone (killed, say), instead of
-    living on as an orphan that holds the terminal and the run's output open."""
+def _start_worker(parent: int) -> None:
+    """In a new worker: Ctrl-C is the parent's to handle (it stops the run and the workers);
+    stdout and stderr are fresh objects (the parent's may have been locked by its progress
+    bar's thread at the moment of the fork); and the worker ends when the run that started
+    it is gone (killed, say), instead of living on as an orphan holding the run's output."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the parent while it forked
+    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115  (lives as long as the process)
+    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
@@ -242,60 +255,74 @@ def _work(doc: Document, path: Path) -> _Outcome:
 def _outcomes(ws: Workspace, pending: list, book: cb.Codebook, model, force: bool, jobs: int) -> Iterator[tuple]:
     """(doc, digest, outcome) for each pending document, in the order they finish.
 
-    With more than one job and more than one document, documents are worked on in forked
-    processes that inherit the loaded pipeline and model; this process alone writes the
-    store. A worker that dies (a crash in a PDF library, the memory killer) takes only its
-    document: the documents it left are retried one process each, and the one that kills
-    its process again is reported as failed."""
-    if jobs <= 1 or len(pending) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    With more than one job and more than one document (on Linux, where processes fork
+    safely), documents are worked on in forked processes that inherit the loaded pipeline
+    and model; this process alone writes the store. A worker that dies (a crash in a PDF
+    library, the memory killer) takes only its document: the documents it held are retried
+    one process each, the one that kills its process again is reported as failed, and the
+    rest go on in a new pool. Ctrl-C stops the workers at once."""
+    if jobs <= 1 or len(pending) <= 1 or not sys.platform.startswith("linux"):
         for doc, path, digest in pending:
             yield doc, digest, _process(ws, doc, path, book, model, force)
         return
 
     global _WORKER
-    pipeline()  # loaded once here; the workers inherit it
+    pipeline()  # loaded once here (with its lemma table); the workers inherit it
     _WORKER = (ws, book, model, force)
-    context = multiprocessing.get_context("fork")
-    parent = (os.getpid(),)
-    workers = min(jobs, len(pending))
     waiting = list(range(len(pending)))[::-1]  # documents not yet sent, the next one last
-    lost: list[int] = []  # sent to a worker that died
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_watch_parent, initargs=parent) as pool:
-            # A few documents in flight per worker, not all of them: a finished document's
-            # rows are stored and let go, so memory does not grow with the corpus.
-            running: dict = {}
-            broken = False
-            while (waiting and not broken) or running:
-                while waiting and not broken and len(running) < 2 * workers:
-                    i = waiting.pop()
-                    try:
-                        running[pool.submit(_work, pending[i][0], pending[i][1])] = i
-                    except BrokenProcessPool:
-                        broken = True
-                        waiting.append(i)
-                if not running:
-                    break
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    i = running.pop(future)
-                    try:
-                        outcome = future.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        lost.append(i)
-                        continue
-                    yield pending[i][0], pending[i][2], outcome
-        for i in sorted(lost) + waiting[::-1]:  # after a worker died: one process per document
-            doc, path, digest = pending[i]
-            with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_watch_parent, initargs=parent) as pool:
-                try:
-                    outcome = pool.submit(_work, doc, path).result()
-                except BrokenProcessPool:
-                    outcome = _Outcome(failed=f"{path}: behandlingen stoppede uventet (processen, der læste dokumentet, døde)")
-            yield doc, digest, outcome
+        while waiting:
+            lost: list[int] = []  # held by a worker that died
+            yield from _pool_run(pending, waiting, lost, min(jobs, len(waiting)))
+            for i in sorted(lost):  # each in a process of its own: the one that kills it again is the culprit
+                doc, path, digest = pending[i]
+                outcome = next(iter(_pool_run(pending, [i], [], 1)), None)
+                yield outcome if outcome is not None else (doc, digest, _Outcome(
+                    failed=f"{path}: behandlingen stoppede uventet (processen, der læste dokumentet, døde)"))
     finally:
         _WORKER = None
+
+
+def _pool_run(pending: list, waiting: list[int], lost: list[int], workers: int) -> Iterator[tuple]:
+    """Run documents from ``waiting`` (popped from the end) in a pool of ``workers`` forked
+    processes, a few in flight per worker (a finished document's rows are stored and let
+    go, so memory does not grow with the corpus). When a worker dies the pool stops taking
+    documents: those it held go to ``lost``, the rest stay in ``waiting``."""
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+    running: dict = {}
+    try:
+        broken = False
+        while (waiting and not broken) or running:
+            while waiting and not broken and len(running) < 2 * workers:
+                i = waiting.pop()
+                # a worker may be forked by this submit: Ctrl-C waits until it ignores Ctrl-C itself
+                blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+                try:
+                    running[pool.submit(_work, pending[i][0], pending[i][1])] = i
+                except BrokenProcessPool:
+                    broken = True
+                    waiting.append(i)
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                i = running.pop(future)
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    lost.append(i)
+                    continue
+                yield pending[i][0], pending[i][2], outcome
+        pool.shutdown(wait=True)
+    except BaseException:  # Ctrl-C, or the caller stopped: the workers stop now, not after their documents
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
 
 
 def classify_documents(
@@ -316,6 +343,7 @@ def classify_documents(
     progress bar's total and steps."""
 
     report = ClassifyReport()
+    workers = jobs_to_use(jobs)  # a bad value is an error before any work
     fp = fingerprint(ws, book)
     model = _LazyModel(ws, book, announce)
     with Store(ws.results_dir() / ws.store_path.name) as store:
@@ -336,7 +364,7 @@ def classify_documents(
         if on_plan:
             on_plan(len(pending))
         trained = model.get()
-        for doc, digest, outcome in _outcomes(ws, pending, book, trained.model, force, default_jobs() if jobs is None else jobs):
+        for doc, digest, outcome in _outcomes(ws, pending, book, trained.model, force, workers):
             if on_document:  # only documents that need NLP work are announced
                 on_document(doc)
             if outcome.failed:

@@ -17,6 +17,7 @@ import hashlib
 import random
 import re
 import socket
+import threading
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ STATUS_NAMES = {
     "error": "fejl",
 }
 OFFLINE_HINT = "intet værtsnavn kunne slås op: maskinen er måske offline; de tidligere kopier er bevaret, og en ny kørsel gør arbejdet færdigt"
+_PDFIUM = threading.Lock()
 _REDIRECTS = {301, 302, 303, 307, 308}
 _HEAD = 1024  # bytes looked at before deciding what a body is
 
@@ -139,13 +141,14 @@ def unreadable_pdf(path: Path) -> str:
     import pypdfium2
 
     try:
-        pdf = pypdfium2.PdfDocument(str(path))
-        try:
-            if len(pdf) == 0:
-                return "PDF'en har ingen sider"
-            pdf[len(pdf) - 1].close()
-        finally:
-            pdf.close()
+        with _PDFIUM:  # pdfium is not thread-safe: two fetch runs in one process's threads crashed in it
+            pdf = pypdfium2.PdfDocument(str(path))
+            try:
+                if len(pdf) == 0:
+                    return "PDF'en har ingen sider"
+                pdf[len(pdf) - 1].close()
+            finally:
+                pdf.close()
     except pypdfium2.PdfiumError as exc:
         return f"pdfium kan ikke åbne PDF'en ({exc})"
     return ""

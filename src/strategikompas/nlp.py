@@ -119,6 +119,7 @@ def pipeline() -> tuple[Language, str]:
                     token.is_sent_start = True
             return doc
 
+    lemma_table()  # loaded with the pipeline, so that worker processes forked after it share it
     nlp = spacy.blank("da")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("strategikompas_split_and_lemmas")

@@ -22,8 +22,15 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word forms (runs of at least three letters), without stop words."""
-    return [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
+    """Lower-cased word forms (runs of at least three letters, as ``str.isalpha`` reads
+    them), without stop words."""
+    out = []
+    for w in _WORD.findall(text.lower()):
+        if not w.isalpha():  # a superscript or a fraction inside ("km²", "½del"): its letters only
+            out += [part for part in "".join(c if c.isalpha() else " " for c in w).split() if len(part) >= 3 and part not in STOP_WORDS]
+        elif w not in STOP_WORDS:
+            out.append(w)
+    return out
 
 
 def keyness(target: dict[str, int], reference: dict[str, int], top: int = 10) -> list[tuple[str, float]]:

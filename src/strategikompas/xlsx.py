@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+import numbers
 import re
 import zipfile
 from collections.abc import Sequence
@@ -93,6 +94,7 @@ _NEEDS_ESCAPE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _text_cell(ref: str, text: str, s: str) -> str:
     if _NEEDS_ESCAPE.search(text) or len(text) > MAX_CELL_TEXT:
+        text = _ILLEGAL.sub("", text)  # what is kept decides whether its ends are spaces
         body = _text(text)
     else:
         body = text
@@ -114,7 +116,12 @@ def _row_xml(number: int, row: Sequence[object], letters: list[str], styles: lis
         elif isinstance(value, float):
             if math.isfinite(value):
                 cells.append(f'<c r="{letters[i]}{n}"{styles[i]}><v>{value!r}</v></c>')
-        elif value is not None:  # another type: its text (a subclass of str or int, say)
+        elif isinstance(value, numbers.Integral):  # numpy's integers, say
+            cells.append(f'<c r="{letters[i]}{n}"{styles[i]}><v>{int(value)}</v></c>')
+        elif isinstance(value, numbers.Real):
+            if math.isfinite(float(value)):
+                cells.append(f'<c r="{letters[i]}{n}"{styles[i]}><v>{float(value)!r}</v></c>')
+        elif value is not None:  # another type: its text
             cells.append(_text_cell(letters[i] + n, str(value), quoted[i] if str(value).startswith(formula_start) else styles[i]))
     return f'<row r="{n}">{"".join(cells)}</row>'
 

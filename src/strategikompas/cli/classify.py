@@ -45,7 +45,7 @@ def classify(
     kommune: Annotated[str | None, typer.Option(help="Den kommune, filer angivet med sti hører til.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Klassificer også dokumenter, som udtrækket fandt ikke er på dansk.")] = False,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start resultatdatabasen forfra (ved en ødelagt database).")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Dokumenter, der behandles ad gangen (som standard én pr. kerne; også STRATEGIKOMPAS_JOBS).", show_default=False)] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", help="Dokumenter, der behandles ad gangen (som standard én pr. kerne; også STRATEGIKOMPAS_JOBS).", show_default=False)] = None,
     codebook: CodebookOpt = None,
     ws_path: WorkspaceOpt = None,
 ) -> None:

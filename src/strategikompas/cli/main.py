@@ -130,7 +130,8 @@ def reading_progress(console=None):
 
     Progress goes to stderr whatever ``console`` the command prints its results on, so
     piped output is the same on the first run as on the second. Each document also gets a
-    "Læser ..." line, so a log without a terminal shows it."""
+    "Læst ..." line as it is done (documents are worked on at once, so they finish in
+    their own order), so a log without a terminal shows it."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     console = make_console(stderr=True)
@@ -144,7 +145,7 @@ def reading_progress(console=None):
             task = progress.add_task("", total=total)
 
         def on_document(doc) -> None:
-            progress.console.print(styled(f"Læser {doc.kommune}: {doc.title}", "dim"), highlight=False)
+            progress.console.print(styled(f"Læst {doc.kommune}: {doc.title}", "dim"), highlight=False)
             if task is not None:
                 progress.update(task, advance=1, description=doc.kommune)
 
