@@ -146,3 +146,12 @@ def compared_workspace(_compared_once: Path, tmp_path: Path, monkeypatch: pytest
     (for the tests of what compare, export, report and the notebook show)."""
     monkeypatch.delenv("STRATEGIKOMPAS_WORKSPACE", raising=False)
     return copy_tree(_compared_once, tmp_path / "ws")
+
+
+def sigint_as_usual() -> None:
+    """For a child process the tests interrupt: Ctrl-C at its default. A shell starts
+    background jobs (a CI run started with "&") with SIGINT ignored, and a child inherits
+    that; the tool rightly keeps an ignored SIGINT ignored, so the test would wait forever."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

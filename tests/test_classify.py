@@ -508,15 +508,15 @@ def test_ctrl_c_stops_a_parallel_classify_and_its_workers_at_once(tmp_path: Path
     import signal
     import time
 
-    from conftest import ROOT
+    from conftest import ROOT, sigint_as_usual
 
     spec = importlib.util.spec_from_file_location("bench_scale", ROOT / "bench" / "bench_scale.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    root = bench.build_corpus(tmp_path / "ws", 16, trained_models)
+    root = bench.build_corpus(tmp_path / "ws", 40, trained_models)
     store = root / "results" / "strategikompas.sqlite"
     cmd = [sys.executable, "-m", "strategikompas", "classify", "--jobs", "2", "-w", str(root)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=sigint_as_usual)
 
     def stored() -> int:
         try:
@@ -541,4 +541,4 @@ def test_ctrl_c_stops_a_parallel_classify_and_its_workers_at_once(tmp_path: Path
     assert not [c for c in children if Path(f"/proc/{c}").exists() and "Z" not in Path(f"/proc/{c}/stat").read_text().split()[2]]
     with sqlite3.connect(store) as db:
         counts = db.execute("SELECT d.n_sentences, (SELECT count(*) FROM sentences s WHERE s.doc_id = d.doc_id) FROM documents d").fetchall()
-    assert counts and all(n == k > 0 for n, k in counts) and len(counts) < 16
+    assert counts and all(n == k > 0 for n, k in counts) and len(counts) < 40

@@ -22,7 +22,7 @@ from strategikompas import linksamling
 from strategikompas.corpus import load_manifest
 from strategikompas.linksamling import row_from_table
 
-from conftest import ROOT
+from conftest import ROOT, sigint_as_usual
 
 PDF = real_pdf(padding=256 * 1024)  # about 256 kB
 FAST = ["--retries", "0", "--delay", "0", "--timeout", "2"]
@@ -143,7 +143,7 @@ def test_killed_fetch_leaves_no_partial_file_and_a_rerun_completes(workspace_dir
         linksamling.save(workspace_dir / "data" / "linksamling.csv", [row("Odder", srv.url)])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]), "XDG_CACHE_HOME": str(tmp_path / "cache")}
         cmd = [sys.executable, "-c", "from strategikompas.cli import main; main()", "fetch", "--workspace", str(workspace_dir), *FAST, "--timeout", "30"]
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=sigint_as_usual)
         folder = workspace_dir / "corpus" / "odder"
         deadline = time.monotonic() + 20
         while not (folder.is_dir() and list(folder.glob(".*.tmp"))):  # mid-download
