@@ -445,10 +445,10 @@ def test_a_worker_that_dies_takes_only_its_own_document(workspace_dir: Path, mon
     parent = os.getpid()
     real = classify._process
 
-    def dies_on_herning(ws, doc, path, book, model, force):
-        if doc.slug == "herning" and os.getpid() != parent:
+    def dies_on_herning(ws, kommune, path, book, model, force):
+        if kommune == "Herning" and os.getpid() != parent:
             os._exit(9)
-        return real(ws, doc, path, book, model, force)
+        return real(ws, kommune, path, book, model, force)
 
     monkeypatch.setattr(classify, "_process", dies_on_herning)
     ws = open_workspace(workspace_dir)

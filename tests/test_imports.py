@@ -35,3 +35,9 @@ def test_command_help_imports_nothing_heavy():
 
 def test_list_imports_nothing_heavy():
     assert loaded_after(["list"]) == ""
+
+
+def test_compare_of_classified_documents_imports_no_nlp(compared_workspace):
+    """compare on stored results reads the store: the library's modules are imported at
+    their tops, but spaCy, scikit-learn and pandas stay inside the functions that need them."""
+    assert loaded_after(["compare", "hjoerring", "horsens@2011-2015", "-w", str(compared_workspace)]) == ""

@@ -72,7 +72,6 @@ def analyse_tokens(tokens, book: cb.Codebook) -> Analysed | None:
 
 def analyse(texts: Sequence[str], book: cb.Codebook) -> list[Analysed]:
     """Analyse whole texts (each one treated as one sentence, as in the annotated set)."""
-
     nlp, _ = pipeline()
     out = []
     for text, doc in zip(texts, nlp.pipe(texts), strict=True):
@@ -211,6 +210,7 @@ class FocusModel:
         limits = np.array([self.thresholds[label] for label in self.label_ids])
         return proba >= limits
 
+
     # -- the saved form: arrays and JSON, never pickle ------------------------------
     _VECTORIZER_PARAMS = ("analyzer", "ngram_range", "sublinear_tf", "min_df", "lowercase", "token_pattern")
 
@@ -317,7 +317,6 @@ def model_id(annotations: Path, book: cb.Codebook) -> str:
     """Identifies the model the current annotated set, codebook and pipeline would give.
 
     Computed without importing scikit-learn or spaCy, so it can go into fingerprints."""
-
     digest = hashlib.sha256()
     for path in annotation_files(annotations):
         try:
@@ -351,7 +350,6 @@ def load_or_train(
 ) -> TrainedModel:
     """The current model from ``models_dir``; trained (and saved atomically) when it is
     missing, stale (another id) or unreadable, which ``announce`` is told about."""
-
     mid = model_id(annotations, book)
     path = Path(models_dir) / f"{MODEL_PREFIX}{mid}{MODEL_SUFFIX}"
     if path.is_file() and not force:

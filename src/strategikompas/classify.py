@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -45,7 +46,6 @@ from .workspace import Workspace
 def fingerprint(ws: Workspace, book: cb.Codebook) -> str:
     """Results made with another tool version, algorithm, pipeline, codebook or model are stale.
     Computed without importing spaCy or scikit-learn."""
-
     return f"{__version__}|a{ALGORITHM}|x{EXTRACTOR_VERSION}|{pipeline_id()}|codebook:{book.version}|{model_id(ws.annotations_dir, book)}"
 
 
@@ -56,7 +56,6 @@ LEAD_WORDS = 15
 
 def sentence_rows(sections: list, book: cb.Codebook, model) -> list[SentenceRow]:
     """Split each section into sentences and label each with ``model`` (a FocusModel)."""
-
     nlp, _ = pipeline()
     # A paragraph break always ends a sentence: headings, list items and lead lines carry
     # no final full stop, and the sentencizer would run them into the next paragraph.
@@ -108,7 +107,6 @@ def lead_in(paragraph: str) -> str:
 def extractor_name(path: Path, strategy=None) -> str:
     """Which reader and extractor version read the document, for the facts compare shows
     ("pdf + OCR s. 1-3" when pages were read by OCR)."""
-
     try:
         kind = detect(path)
     except Exception:  # the document was read a moment ago; this is a label only
@@ -121,7 +119,6 @@ def extractor_name(path: Path, strategy=None) -> str:
 
 def _extract(ws: Workspace, path: Path, kommune: str | None):
     """The document's structure through the workspace's extraction cache."""
-
     return extract_cached(path, ws.results / CACHE_FOLDER, kommune=kommune)
 
 
@@ -160,18 +157,14 @@ class _LazyModel:
         return self._trained
 
 
-def _announce_warnings(strategy, announce: Callable[[str], None]) -> None:
-    """Extraction's warnings on a document that is classified (pages read by OCR or left
-    unread, characters the fonts do not map): the analyst should know before quoting it."""
-    for warning in strategy.warnings:
-        announce(warning)
-
-
 def _language_problem(strategy, force: bool) -> str | None:
     language = getattr(strategy, "language", "da") or "da"
     if language != "da" and not force:
         return f"teksten ligner {language_name(language)}, ikke dansk: sprunget over (brug --force for at klassificere den alligevel)"
     return None
+
+
+JOBS_ENV = "STRATEGIKOMPAS_JOBS"
 
 
 def jobs_to_use(jobs: int | None = None) -> int:
@@ -191,35 +184,34 @@ def jobs_to_use(jobs: int | None = None) -> int:
     return max(1, min(8, cores))
 
 
-JOBS_ENV = "STRATEGIKOMPAS_JOBS"
-
-
 @dataclass
 class _Outcome:
-    """What working on one document gave: rows to store, or why not."""
+    """What working on one document gave: rows (with extraction's warnings: pages read by
+    OCR or left unread, characters the fonts do not map), or why not."""
 
     rows: list[SentenceRow] = field(default_factory=list)
     strategy: dict | None = None
     extractor: str = ""
     warnings: list[str] = field(default_factory=list)
-    skipped: str | None = None
-    failed: str | None = None
+    skipped: str | None = None  # the problem (not Danish, no sentences), without the path
+    failed: str | None = None  # the error, naming the path
 
 
-def _process(ws: Workspace, doc: Document, path: Path, book: cb.Codebook, model, force: bool) -> _Outcome:
-    """Extract and classify one document; any error is the outcome, never raised."""
+def _process(ws: Workspace, kommune: str | None, path: Path, book: cb.Codebook, model: Callable[[], object], force: bool) -> _Outcome:
+    """Extract and classify one document (``model()`` gives the FocusModel, asked for only
+    when there are sentences to score); any error is the outcome, never raised."""
     try:
-        strategy = _extract(ws, path, doc.kommune)
+        strategy = _extract(ws, path, kommune)
         problem = _language_problem(strategy, force)
         if problem is None:
-            rows = sentence_rows(strategy.sections, book, model)
+            rows = sentence_rows(strategy.sections, book, model())
             problem = None if rows else "ingen sætninger fundet"
     except InputError as exc:
         return _Outcome(failed=str(exc) if str(path) in str(exc) else f"{path}: {exc}")
     except Exception as exc:  # one bad document never stops the others
         return _Outcome(failed=f"{path}: {type(exc).__name__}: {exc}")
     if problem:
-        return _Outcome(skipped=f"{path}: {problem}")
+        return _Outcome(skipped=problem)
     return _Outcome(rows, strategy.to_json_dict(), extractor_name(path, strategy), list(strategy.warnings))
 
 
@@ -249,7 +241,7 @@ def _start_worker(parent: int) -> None:
 def _work(doc: Document, path: Path) -> _Outcome:
     assert _WORKER is not None, "a worker without its job"
     ws, book, model, force = _WORKER
-    return _process(ws, doc, path, book, model, force)
+    return _process(ws, doc.kommune, path, book, lambda: model, force)
 
 
 def _outcomes(ws: Workspace, pending: list, book: cb.Codebook, model, force: bool, jobs: int) -> Iterator[tuple]:
@@ -263,7 +255,7 @@ def _outcomes(ws: Workspace, pending: list, book: cb.Codebook, model, force: boo
     rest go on in a new pool. Ctrl-C stops the workers at once."""
     if jobs <= 1 or len(pending) <= 1 or not sys.platform.startswith("linux"):
         for doc, path, digest in pending:
-            yield doc, digest, _process(ws, doc, path, book, model, force)
+            yield doc, digest, _process(ws, doc.kommune, path, book, lambda: model, force)
         return
 
     global _WORKER
@@ -345,7 +337,6 @@ def classify_documents(
     report = ClassifyReport()
     workers = jobs_to_use(jobs)  # a bad value is an error before any work
     fp = fingerprint(ws, book)
-    model = _LazyModel(ws, book, announce)
     with Store(ws.results_dir() / ws.store_path.name) as store:
         pending = []
         for doc in docs:
@@ -363,7 +354,7 @@ def classify_documents(
             return report
         if on_plan:
             on_plan(len(pending))
-        trained = model.get()
+        trained = load_or_train(ws.annotations_dir, book, ws.models_dir, announce)  # before the workers fork: they share it
         for doc, digest, outcome in _outcomes(ws, pending, book, trained.model, force, workers):
             if on_document:  # only documents that need NLP work are announced
                 on_document(doc)
@@ -371,7 +362,7 @@ def classify_documents(
                 report.failed[doc.doc_id] = outcome.failed
                 continue
             if outcome.skipped:
-                report.skipped[doc.doc_id] = outcome.skipped
+                report.skipped[doc.doc_id] = f"{doc.path(ws.corpus)}: {outcome.skipped}"
                 continue
             for warning in outcome.warnings:
                 announce(warning)
@@ -434,22 +425,12 @@ def classify_paths(
     model = _LazyModel(ws, book, announce)
     results = []
     for path in paths:
-        result = PathResult(Path(path))
-        try:
-            strategy = _extract(ws, Path(path), kommune)
-            result.skipped = _language_problem(strategy, force)
-            if result.skipped is None:
-                rows = sentence_rows(strategy.sections, book, model.get().model)
-                result.records = [record(strategy.kommune, str(path), r) for r in rows]
-                if not rows:
-                    result.skipped = "ingen sætninger fundet"
-                else:
-                    _announce_warnings(strategy, announce)
-        except InputError as exc:
-            result.error = str(exc) if str(path) in str(exc) else f"{path}: {exc}"
-        except Exception as exc:  # one bad file never stops the others
-            result.error = f"{path}: {type(exc).__name__}: {exc}"
-        results.append(result)
+        outcome = _process(ws, kommune, Path(path), book, lambda: model.get().model, force)
+        for warning in outcome.warnings:
+            announce(warning)
+        found_in = (outcome.strategy or {}).get("kommune")
+        records = [record(found_in, str(path), r) for r in outcome.rows]
+        results.append(PathResult(Path(path), records, outcome.skipped, outcome.failed))
     return results
 
 
@@ -461,13 +442,12 @@ class Tally:
     name: str
     documents: int = 0
     sentences: int = 0
-    labels: dict[str, int] = field(default_factory=dict)
+    labels: Counter[str] = field(default_factory=Counter)
 
     def add(self, sentences: int, labels: dict[str, int]) -> None:
         self.documents += 1
         self.sentences += sentences
-        for label, n in labels.items():
-            self.labels[label] = self.labels.get(label, 0) + n
+        self.labels.update(labels)
 
     def share(self, label: str) -> float:
         return self.labels.get(label, 0) / self.sentences if self.sentences else 0.0
@@ -505,11 +485,7 @@ def tallies(ws: Workspace, docs: list[Document], paths: list[PathResult]) -> lis
     for result in paths:
         if result.records:
             tally = Tally(result.path.name)
-            labels: dict[str, int] = {}
-            for r in result.records:
-                for label in r["labels"]:
-                    labels[label] = labels.get(label, 0) + 1
-            tally.add(len(result.records), labels)
+            tally.add(len(result.records), Counter(label for r in result.records for label in r["labels"]))
             out.append(tally)
     return out
 

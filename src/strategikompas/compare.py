@@ -48,6 +48,17 @@ class Comparison:
         return [[lid, name, *(c.shares[lid] for c in self.columns)] for lid, name in self.labels]
 
 
+def columns_of(store: Store, docs: list[corpus.Document], label_ids: list[str]) -> list[Column]:
+    """A column per document: its shares and their base from the counts stored with it."""
+    counts = store.counts([d.doc_id for d in docs])
+    columns = []
+    for d in docs:
+        n, labels = counts.get(d.doc_id, (0, {}))
+        shares = {lid: labels.get(lid, 0) / n if n else 0.0 for lid in label_ids}
+        columns.append(Column(d.kommune, d.slug, d.title, d.period_text, d.doc_id, shares, n))
+    return columns
+
+
 def label_columns(columns: list[Column]) -> None:
     """Name each column: the kommune alone, or with its period where the kommune has
     several columns (then the export key is ``slug@period``, or the file when periods tie)."""
@@ -93,13 +104,12 @@ def compare(
     if report.failed:
         raise RunError("; ".join(report.failed.values()))
     fp = fingerprint(ws, book)
-    columns = []
     with Store(ws.store_path) as store:
+        current = set(store.current(fp))
         for doc in docs:
-            meta = store.document(doc.doc_id)
-            if meta is None or meta["fingerprint"] != fp:
+            if doc.doc_id not in current:
                 raise RunError(f"{doc.doc_id}: resultaterne mangler efter klassificeringen")
-            columns.append(Column(doc.kommune, doc.slug, doc.title, doc.period_text, doc.doc_id, store.label_shares(doc.doc_id, book.ids), meta["n_sentences"]))
+        columns = columns_of(store, docs, book.ids)
     label_columns(columns)
     return Comparison([(label.id, label.name) for label in book.labels], columns)
 
@@ -276,10 +286,7 @@ def versions_over_time(ws: Workspace, book: cb.Codebook) -> list[tuple[Compariso
         for kommune, found in by_kommune.items():
             if len(found) < 2:
                 continue
-            ordered = [d for d in versions.versions_of(docs, kommune, ws) if d.doc_id in current]
-            counts = store.counts([d.doc_id for d in ordered])
-            columns = [Column(d.kommune, d.slug, d.title, d.period_text, d.doc_id, store.label_shares(d.doc_id, book.ids), counts[d.doc_id][0])
-                       for d in ordered]
+            columns = columns_of(store, versions.versions_of(found, kommune, ws), book.ids)
             label_columns(columns)
             comparison = Comparison([(label.id, label.name) for label in book.labels], columns)
             rows = [store.sentences(c.doc_id, lemmas=False) for c in columns]
@@ -331,7 +338,6 @@ def _titles(strategy) -> list[str]:
 
 def _strategy(store: Store, doc_id: str):
     """The document's structure as extracted at classification (None for older results)."""
-
     data = store.strategy(doc_id)
     try:
         return Strategy.from_dict(data) if data else None
@@ -357,13 +363,8 @@ def classified_columns(ws: Workspace, book: cb.Codebook) -> Comparison:
     are classified too."""
     fp = fingerprint(ws, book)
     manifest = {d.doc_id: d for d in corpus.newest_documents(corpus.load_manifest(ws.manifest_path))}
-    columns = []
     with Store(ws.store_path) as store:
-        ids = [doc_id for doc_id in store.current(fp, by_kommune=True) if doc_id in manifest]
-        counts = store.counts(ids)  # one row per document (not its extracted strategy)
-        for doc_id in ids:
-            doc = manifest[doc_id]
-            columns.append(Column(doc.kommune, doc.slug, doc.title, doc.period_text, doc_id, store.label_shares(doc_id, book.ids), counts[doc_id][0]))
+        columns = columns_of(store, [manifest[d] for d in store.current(fp, by_kommune=True) if d in manifest], book.ids)
     return Comparison([(label.id, label.name) for label in book.labels], columns)
 
 
@@ -388,7 +389,6 @@ def wide_table(result: Comparison):
 def shares_table(result: Comparison, sort_by: str | None = None):
     """Long table (kommune, periode, fokusomraade, navn, andel, antal, saetninger) and the
     wide matrix (a share and its count per focus area, and the base) for exports."""
-
     ids = [lid for lid, _ in result.labels]
     long_rows = [[c.kommune, c.period, lid, name, c.shares[lid], c.count(lid), c.n_sentences] for c in result.columns for lid, name in result.labels]
     cols = list(result.columns)
@@ -412,7 +412,6 @@ def kind_name(kind: str | None) -> str:
 
 def tables(result: Comparison, detail: Detail) -> list:
     """The export tables of a comparison (Danish, stable column names; see README)."""
-
     evidence_rows = [
         [c.kommune, c.period, lid, ev.sentence, ev.context, ev.page, ev.score, "ja" if ev.ocr else "nej"]
         for lid, _ in result.labels
@@ -449,7 +448,6 @@ def tables(result: Comparison, detail: Detail) -> list:
 
 def change_tables(result: Comparison, detail: Detail) -> list:
     """Over time: the change per focus area, structure titles in and out, new evidence."""
-
     names_ = dict(result.labels)
     point_rows, title_rows, new_rows = [], [], []
     for ch in detail.changes:
@@ -467,19 +465,13 @@ def change_tables(result: Comparison, detail: Detail) -> list:
     ]
 
 
-def sentence_table(ws: Workspace, result: Comparison, detail: Detail | None = None):
+def sentence_table(result: Comparison, detail: Detail):
     """Every sentence of the compared documents with a 0/1 column per focus area and
     its score: a share in ``andele`` is a pivot of this sheet away. The sentences are
-    those ``detail`` read, when given (not read twice)."""
-
+    those ``detail`` read (not read twice)."""
     ids = [lid for lid, _ in result.labels]
-    if detail is not None and len(detail.rows) == len(result.columns):
-        stored = detail.rows
-    else:
-        with Store(ws.store_path) as store:
-            stored = [store.sentences(c.doc_id) for c in result.columns]
     rows = []
-    for c, sentences in zip(result.columns, stored, strict=True):
+    for c, sentences in zip(result.columns, detail.rows, strict=True):
         for r in sentences:
             scores = r.scores  # rounded to four decimals when stored
             rows.append([c.kommune, c.period, c.doc_id, r.sentence_no, r.page, kind_name(r.section_kind), r.section_title or "",

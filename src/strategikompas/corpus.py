@@ -14,8 +14,7 @@ from .errors import DataFileError, InputError, NoDocumentError
 from .extract.detect import detect
 from .extract.document import extract_path
 from .fileio import atomic_write_bytes, locked, write_csv
-from .linksamling import load, parse_period, year_cell
-from .names import slugify
+from .linksamling import year_cell
 from .store import Store
 from .workspace import Workspace, bundled_root
 
@@ -105,7 +104,6 @@ def save_manifest(path: Path, docs: list[Document]) -> None:
 def update_manifest(path: Path, change: Callable[[list[Document]], list[Document]]) -> list[Document]:
     """Read the manifest as it is on disk now, ``change`` it and save it, under a lock: a
     concurrent fetch, add or remove changes the same file in turn and no row is lost."""
-
     with locked(path):
         docs = load_manifest(path, include_attempts=True) if path.is_file() else []
         docs = change(docs)
@@ -153,7 +151,7 @@ def documents_for(docs: list[Document], kommune: str, ws: Workspace | None = Non
 
 def _has_url(ws: Workspace, kommune: str) -> bool:
     try:
-        return any(r.kommune == kommune and r.url for r in load(ws.linksamling_path))
+        return any(r.kommune == kommune and r.url for r in linksamling.load(ws.linksamling_path))
     except Exception:  # the hint only: a broken collection is reported where it is used
         return True
 
@@ -220,9 +218,9 @@ def add_document(ws: Workspace, kommune: str, source: Path, title: str | None = 
     for doc in docs:
         if doc.kommune == name and doc.sha256 == digest and doc.file:
             raise InputError(f"{source}: findes allerede i korpus for {name} som corpus/{doc.file}.")
-    slug = slugify(name)
+    slug = names.slugify(name)
     folder = ws.corpus / slug
-    stem = slugify(source.stem)[:80].strip("-") or "dokument"
+    stem = names.slugify(source.stem)[:80].strip("-") or "dokument"
     suffix = {"pdf": ".pdf", "html": ".html", "docx": ".docx"}.get(kind, ".txt")
     target = folder / f"{stem}{suffix}"
     number = 2
@@ -230,7 +228,7 @@ def add_document(ws: Workspace, kommune: str, source: Path, title: str | None = 
         target = folder / f"{stem}-{number}{suffix}"
         number += 1
     period_text = (period if period is not None else strategy.period or "").strip()
-    start, end = parse_period(period_text)
+    start, end = linksamling.parse_period(period_text)
     document = Document(
         kommune=name,
         slug=slug,
@@ -258,7 +256,6 @@ def remove_document(ws: Workspace, file: str) -> Document:
     """Take a document out of the corpus: its stored results, its manifest row (atomically),
     then its file; a document reached through a link out of the corpus is refused. ``file`` is the manifest's ``file`` ("odder/strategi.pdf")
     or a path to the file inside ``corpus/``."""
-
     _refuse_bundled(ws)
     given = Path(file)
     rel = given.as_posix().removeprefix("./").removeprefix("corpus/")  # as the manifest, or from the workspace

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from operator import is_not
 from pathlib import Path
+from typing import TypeGuard
 
 from .errors import InputError
 from .fileio import atomic_open, atomic_write_bytes
@@ -39,13 +40,13 @@ class Table:
     wrap: set[str] = field(default_factory=set)
 
 
-def _is_formula_like(value: object) -> bool:
+def _is_formula_like(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.startswith(_FORMULA_START)
 
 
 def neutralise(value: object) -> object:
     """Prefix a text cell that starts like a formula with an apostrophe; numbers pass."""
-    return "'" + value if isinstance(value, str) and _is_formula_like(value) else value
+    return "'" + value if _is_formula_like(value) else value
 
 
 def _csv_cell(value: object, dialect: str) -> str:

@@ -180,7 +180,6 @@ class _Saved:
 
 def select_rows(rows: list[LinkRow], kommuner: list[str] | None) -> tuple[list[LinkRow], list[LinkRow]]:
     """The rows to fetch (those with a URL) and the selected rows without one."""
-
     if kommuner:
         wanted = {resolve(k, [r.kommune for r in rows]) for k in kommuner}
         rows = [r for r in rows if r.kommune in wanted]
@@ -239,7 +238,6 @@ def score_link(url: str, text: str, row: LinkRow) -> int:
 
 def best_document_link(html: str, base: str, row: LinkRow) -> str | None:
     """The page's link to a PDF (or else a Word document) that most looks like the row's strategy."""
-
     links = [(url, text, kind) for url, text, kind in document_links(html, base) if urlsplit(url).scheme in ("http", "https")]
     if not links:
         return None
@@ -671,7 +669,6 @@ async def fetch_rows(corpus: Path, rows: list[LinkRow], settings: Settings, mani
 
 def fetch(ws: Workspace, kommuner: list[str] | None, settings: Settings, on_result: Callable[[Outcome], None] | None = None, on_start: Callable[[int], None] | None = None) -> FetchReport:
     """Fetch the selected rows of the workspace's link collection into its corpus."""
-
     todo, without = select_rows(linksamling.load(ws.linksamling_path), kommuner)
     if ws.bundled:
         raise InputError(f"Den medfølgende arbejdsmappe ({ws.root}) er skrivebeskyttet; opret din egen med 'strategikompas init DIR', og hent dokumenterne der.")
@@ -688,7 +685,6 @@ def fetch(ws: Workspace, kommuner: list[str] | None, settings: Settings, on_resu
 
 def plan(ws: Workspace, kommuner: list[str] | None) -> tuple[list[tuple[LinkRow, str]], list[LinkRow]]:
     """--dry-run: each row that would be fetched with what would happen, and the rows without a URL."""
-
     todo, without = select_rows(linksamling.load(ws.linksamling_path), kommuner)
     previous = previous_attempts(load_manifest(ws.manifest_path, include_attempts=True)) if ws.manifest_path.is_file() else {}
     planned = []

@@ -31,9 +31,9 @@ class LinkTable:
         have = sum(1 for d in self.documents if d)
         return f"{len(self.rows)} kommuner pr. {self.today.isoformat()}: {form_text}. Status: {state_text}. Med dokument i korpus: {have}."
 
+
     def export_table(self):
         """The rows as an export table (the link collection's columns plus ``status``)."""
-
         return Table(
             "linksamling",
             [*linksamling.COLUMNS, "status", "dokument", "dokument_periode", "dokument_status"],
@@ -74,7 +74,6 @@ def link_table(
 
 def corpus_documents(ws: Workspace, rows: list[linksamling.LinkRow]) -> list:
     """Per row, the kommune's document in ``corpus/`` that compare uses (None when it has none)."""
-
     if not ws.manifest_path.is_file():
         return [None for _ in rows]
     newest = {d.kommune: d for d in newest_documents(load_manifest(ws.manifest_path))}

@@ -59,7 +59,6 @@ def resolve(name: str, kommuner: Iterable[str]) -> str:
     """Return the kommune (as written in ``kommuner``) that ``name`` refers to.
 
     Raises UnknownKommuneError with the closest known names."""
-
     known = list(kommuner)
     index: dict[str, str] = {}
     for kommune in known:

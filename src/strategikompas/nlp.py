@@ -92,6 +92,7 @@ def pipeline() -> tuple[Language, str]:
     from spacy.language import Language
 
     if not Language.has_factory(RUN_ON_LIST_ITEMS):
+
         @Language.component(RUN_ON_LIST_ITEMS)
         def _split_run_on_list_items(doc):
             for token in doc[1:-1]:
@@ -106,6 +107,7 @@ def pipeline() -> tuple[Language, str]:
         return nlp, f"{MODEL}-{nlp.meta.get('version', '?')}"
 
     if not Language.has_factory("strategikompas_split_and_lemmas"):
+
         @Language.component("strategikompas_split_and_lemmas")
         def _split_and_lemmas(doc):
             """The run-on list items split and the lookup lemmas set in one pass over the

@@ -122,8 +122,6 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
     return "".join(parts)
 
 
-
-
 def _accuracy_html(result: cmp.Comparison, accuracy: dict[str, float] | None) -> str:
     """The measured F1 per focus area, or the one-line caveat when it is not measured."""
     if accuracy is None:
@@ -177,7 +175,6 @@ def report(
     ``out_dir`` is made when its parent folder exists ("--out rapport"). The target is
     checked first: a missing parent, a file in the way or an unwritable folder fails before
     the classification, which can take minutes."""
-
     out_dir = Path(out_dir)
     path = out_dir / "strategikompas.html"
     if out_dir.exists() and not out_dir.is_dir():
@@ -192,7 +189,6 @@ def report(
 def _classify_for_report(ws: Workspace, book: cb.Codebook, on_document=None, on_plan=None) -> None:
     """Each kommune's newest document, and every version of a kommune with several (for
     the section over time), classified where not current."""
-
     docs = corpus.load_manifest(ws.manifest_path)
     counts = Counter(d.kommune for d in docs)
     wanted = corpus.newest_documents(docs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,10 +115,7 @@ class Store:
         ``strategy`` is the extracted Strategy as ``to_json_dict()`` gives it."""
         rows = list(rows)
         s = strategy or {}
-        counts: dict[str, int] = {}
-        for r in rows:
-            for label in r.labels:
-                counts[label] = counts.get(label, 0) + 1
+        counts = Counter(label for r in rows for label in r.labels)
         with locked(self.path), self.db:  # another run writing the same store waits its turn, and is told so
             self.db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
             self.db.execute(
@@ -146,9 +144,10 @@ class Store:
 
     def sentences(self, doc_id: str, lemmas: bool = True) -> list[SentenceRow]:
         """The document's rows in order; without their lemmas (read faster) when ``lemmas`` is false."""
+        lemma_column = "lemmas" if lemmas else "''"
         cur = self.db.execute(
             "SELECT sentence_no, section_kind, section_title, page, sentence, '[' || labels || ',' || scores || ',' || terms || ']', "
-            f"{'lemmas' if lemmas else chr(39) * 2}, context, heading FROM sentences WHERE doc_id = ? ORDER BY sentence_no",
+            f"{lemma_column}, context, heading FROM sentences WHERE doc_id = ? ORDER BY sentence_no",
             (doc_id,),
         )
         rows = cur.fetchall()
@@ -184,8 +183,3 @@ class Store:
             for doc_id, n, counts in self.db.execute(f"SELECT doc_id, n_sentences, label_counts FROM documents WHERE doc_id IN ({marks})", chunk):
                 found[doc_id] = (n, json.loads(counts))
         return found
-
-    def label_shares(self, doc_id: str, label_ids: list[str]) -> dict[str, float]:
-        """Share of the document's sentences that carry each label."""
-        n, counts = self.counts([doc_id]).get(doc_id, (0, {}))
-        return {label: counts.get(label, 0) / n if n else 0.0 for label in label_ids}

@@ -49,11 +49,10 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _text(value: str) -> str:
+def _clean(value: str) -> str:
+    """A text as a cell can hold it: without the characters XML cannot hold, cut at Excel's limit."""
     value = _ILLEGAL.sub("", value)
-    if len(value) > MAX_CELL_TEXT:
-        value = value[: MAX_CELL_TEXT - 1] + "…"
-    return escape(value, _ESCAPES)
+    return value if len(value) <= MAX_CELL_TEXT else value[: MAX_CELL_TEXT - 1] + "…"
 
 
 class _Styles:
@@ -94,8 +93,8 @@ _NEEDS_ESCAPE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _text_cell(ref: str, text: str, s: str) -> str:
     if _NEEDS_ESCAPE.search(text) or len(text) > MAX_CELL_TEXT:
-        text = _ILLEGAL.sub("", text)  # what is kept decides whether its ends are spaces
-        body = _text(text)
+        text = _clean(text)  # what is kept decides whether its ends are spaces
+        body = escape(text, _ESCAPES)
     else:
         body = text
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
@@ -167,7 +166,7 @@ class _Rows:
                     if value.startswith(self.formula_start):
                         break
                     if _NEEDS_ESCAPE.search(value) or len(value) > MAX_CELL_TEXT:
-                        values[i] = _text(value)
+                        values[i] = escape(_clean(value), _ESCAPES)
                 else:
                     return text.format(number, *values)
         return _row_xml(number, row, self.letters, self.styles, self.quoted, self.formula_start)

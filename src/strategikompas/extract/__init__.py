@@ -15,5 +15,4 @@ __all__ = ["Item", "Section", "Strategy", "extract_cached", "extract_path"]
 
 def extract_cached(path, cache_dir, kommune: str | None = None) -> Strategy:
     """``extract_path`` through the cache in ``cache_dir`` (see ``extract.cache``)."""
-
     return cached(path, cache_dir, kommune=kommune)

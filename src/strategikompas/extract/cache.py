@@ -57,7 +57,6 @@ def load_entry(path: Path, digest: str) -> Strategy | None:
 
 def extract_cached(path: Path, cache_dir: Path, kommune: str | None = None) -> Strategy:
     """``extract_path`` through the cache in ``cache_dir`` (created when missing)."""
-
     path = Path(path)
     detect(path)  # names a missing, empty, oversized or binary file before hashing it
     digest = sha256_file(path)
