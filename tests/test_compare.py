@@ -12,6 +12,7 @@ import pytest
 from strategikompas import compare as cmp
 from strategikompas import textstats
 from strategikompas.cli import app
+from strategikompas.digest import Digest
 from strategikompas.extract.model import Item, Strategy
 from strategikompas.store import SentenceRow
 
@@ -47,11 +48,9 @@ def test_cosine_identical_and_disjoint():
 
 
 def test_structure_side_by_side_with_built_strategies():
-    one = Strategy.__new__(Strategy)
-    two = Strategy.__new__(Strategy)
-    one.vision, one.principles, one.themes = ["Digitalt for alle"], [Item("Borgeren først", "", 2)], []
-    two.vision, two.principles, two.themes = [], [], [Item("Data", "", 3), Item("Sikkerhed", "", 4)]
-    rows = cmp.structure_rows([one, two])
+    one = Strategy("A", "T", "", "strategi", "da", None, vision=["Digitalt for alle"], principles=[Item("Borgeren først", "", 2)])
+    two = Strategy("B", "T", "", "strategi", "da", None, themes=[Item("Data", "", 3), Item("Sikkerhed", "", 4)])
+    rows = cmp.structure_rows([Digest.of([], s.to_json_dict()).outline for s in (one, two)])
     assert rows[0] == ["vision", "ja", "nej"]
     assert rows[1] == ["principper", 1, 0] and rows[2] == ["temaer", 0, 2]
     assert rows[4] == ["tematitler", "-", "Data; Sikkerhed"]
@@ -137,7 +136,7 @@ def test_shares_per_section_kind_and_their_export_table():
 
     rows = [row(1, "a", ["borger"]), row(2, "b", []), row(3, "c", ["data", "borger"])]
     rows[2].section_kind = "themes"
-    kinds = shares_by_kind(rows, ["borger", "data"])
+    kinds = shares_by_kind(Digest.of(rows, None), ["borger", "data"])
     assert kinds == {"other": (2, {"borger": 0.5, "data": 0.0}), "themes": (1, {"borger": 1.0, "data": 1.0})}
     from strategikompas.compare import Column
 
@@ -246,7 +245,7 @@ def test_list_item_evidence_was_quoted_without_the_words_it_continues(runner, wo
 
 
 def test_distinctive_terms_and_cosine_equal_the_pairwise_definitions():
-    """The fast forms (total minus own; an inverted index for the dot products) give the
+    """The fast forms (total minus own, for every column at once; one matrix product) give the
     numbers of the definitions: each column against the sum of the others, and the cosine
     of two TF-IDF vectors computed pair by pair."""
     import math
@@ -261,7 +260,9 @@ def test_distinctive_terms_and_cosine_equal_the_pairwise_definitions():
             if j != i:
                 for w, n in other.items():
                     reference[w] = reference.get(w, 0) + n
-        assert terms == textstats.keyness(counts[i], reference)
+        expected = textstats.keyness(counts[i], reference)
+        assert [w for w, _ in terms] == [w for w, _ in expected]
+        assert [g for _, g in terms] == pytest.approx([g for _, g in expected], rel=1e-12)
     n = len(counts)
     df = {w: sum(w in c for c in counts) for c in counts for w in c}
     vec = [{w: tf * (math.log((1 + n) / (1 + df[w])) + 1) for w, tf in c.items()} for c in counts]

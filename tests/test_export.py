@@ -235,6 +235,18 @@ def test_xlsx_rows_of_text_and_numbers_through_the_fast_path(tmp_path):
     assert got == expected
 
 
+def test_xlsx_empty_cell_in_a_fast_row_keeps_the_cells_after_it_in_their_columns(tmp_path):
+    """The fast path writes cells without references, one after another: an empty value
+    (a text document's page) is an empty cell, so the columns after it do not move left."""
+    from openpyxl import load_workbook
+
+    rows = [["Horsens", None, "Sætning uden side.", 1, 0.25], ["Horsens", 4, "Sætning på side 4.", 0, 0.75]] * 3
+    write_tables(tmp_path / "t.xlsx", [Table("saetninger", ["kommune", "side", "saetning", "data", "score_data"], rows)])
+    sheet = load_workbook(tmp_path / "t.xlsx")["saetninger"]
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == rows
+    assert sheet["C2"].value == "Sætning uden side." and sheet["E2"].value == 0.25 and sheet["B2"].value is None
+
+
 def test_sheet_named_with_a_quote_keeps_its_filter(tmp_path):
     import zipfile
 

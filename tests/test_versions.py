@@ -10,7 +10,7 @@ from strategikompas import versions
 from strategikompas.cli import app
 from strategikompas.errors import InputError
 from strategikompas.extract.model import Item, Strategy
-from strategikompas.store import SentenceRow
+from strategikompas.store import SentenceRow, Store
 from strategikompas.workspace import open_workspace
 
 OLD = "horsens/horsens-digitaliseringsstrategi-2011-2015.txt"
@@ -138,24 +138,60 @@ def _row(no, text, labels, score=0.9):
     return SentenceRow(no, "other", "", None, text, labels, {lab: score for lab in labels}, {})
 
 
-def test_version_changes_points_titles_and_only_new_sentences():
-    old = cmp.Column("Testby", "testby", "Gammel", "2015-2018", "a", {"data": 0.25, "borger": 0.75}, 4)
-    new = cmp.Column("Testby", "testby", "Ny", "2022-2025", "b", {"data": 0.5, "borger": 0.5}, 4)
+def _changes(tmp_path, result, rows, strategies):
+    """version_changes on a real store holding the documents ``a`` and ``b``."""
+    with Store(tmp_path / "s.sqlite") as store:
+        for doc_id, doc_rows, strategy in zip(["a", "b"], rows, strategies, strict=True):
+            store.put_document(doc_id, "Testby", "T", doc_id, "fp", "p", doc_rows, "now", strategy=strategy.to_json_dict())
+        return cmp.version_changes(store, result, store.digests(["a", "b"]))
+
+
+def _strategy(*titles):
+    return Strategy("Testby", "T", "", "strategi", "da", None, themes=[Item(t, "") for t in titles])
+
+
+def _pair(data_old: float, data_new: float):
+    old = cmp.Column("Testby", "testby", "Gammel", "2015-2018", "a", {"data": data_old, "borger": 1 - data_old}, 4)
+    new = cmp.Column("Testby", "testby", "Ny", "2022-2025", "b", {"data": data_new, "borger": 1 - data_new}, 4)
     cmp.label_columns([old, new])
+    return old, new, cmp.Comparison([("data", "Data"), ("borger", "Borger")], [old, new])
+
+
+def test_version_changes_points_titles_and_only_new_sentences(tmp_path):
+    old, new, result = _pair(0.25, 0.5)
     assert (old.label, new.key) == ("Testby 2015-2018", "testby@2022-2025")
-    result = cmp.Comparison([("data", "Data"), ("borger", "Borger")], [old, new])
     same = "Vi bruger data til planlægning."
     rows_old = [_row(1, same, ["data"]), _row(2, "Borgerne betjener sig selv.", ["borger"])]
     rows_new = [_row(1, same, ["data"], 0.99), _row(2, "Vi deler data med regionen.", ["data"], 0.6), _row(3, "Ingen mærker her.", [])]
-    def strategy(*titles):
-        return Strategy("Testby", "T", "", "strategi", "da", None, themes=[Item(t, "") for t in titles])
-
-    strategies = [strategy("Selvbetjening", "Data"), strategy("data", "Kunstig intelligens")]
-    (change,) = cmp.version_changes(result, [rows_old, rows_new], strategies)
+    (change,) = _changes(tmp_path, result, [rows_old, rows_new], [_strategy("Selvbetjening", "Data"), _strategy("data", "Kunstig intelligens")])
     assert change.points == {"data": pytest.approx(0.25), "borger": pytest.approx(-0.25)}
     assert change.appeared == ["Kunstig intelligens"] and change.disappeared == ["Selvbetjening"]  # "Data" ~ "data"
     assert [ev.sentence for ev in change.new_evidence["data"]] == ["Vi deler data med regionen."]  # not the one both have
     assert "borger" not in change.new_evidence
+
+
+def test_version_changes_find_new_sentences_below_the_quoted_strongest(tmp_path):
+    # The digest quotes each label's TOP strongest sentences. When all of them are also in the
+    # earlier version, the new ones further down are found by their hashes and read.
+    from strategikompas.digest import TOP
+
+    _, _, result = _pair(0.5, 0.5)
+    shared = [_row(i, f"Vi bruger data til opgave nummer {i}.", ["data"], 0.99 - i / 1000) for i in range(1, TOP + 3)]
+    rows_new = [*shared, _row(TOP + 3, "Vi deler data med regionen.", ["data"], 0.5), _row(TOP + 4, "Data om trafik.", ["data"], 0.4)]
+    (change,) = _changes(tmp_path, result, [shared, rows_new], [_strategy(), _strategy()])
+    assert [ev.sentence for ev in change.new_evidence["data"]] == ["Vi deler data med regionen.", "Data om trafik."]
+    assert [ev.score for ev in change.new_evidence["data"]] == [0.5, 0.4]
+
+
+def test_stored_evidence_is_the_strongest_of_the_sentences(tmp_path):
+    # compare reads each label's evidence from the digest; it must be what the sentences give
+    rows = [_row(i, f"Sætning {i} om data og borgere.", ["data", "borger"][: 1 + i % 2], 0.3 + (i * 37 % 11) / 20) for i in range(1, 40)]
+    with Store(tmp_path / "s.sqlite") as store:
+        store.put_document("a", "Testby", "T", "a", "fp", "p", rows, "now")
+        digest = store.digests(["a"])["a"]
+    for lid in ("data", "borger"):
+        assert digest.evidence[lid][0].sentence == cmp.strongest_evidence(rows, lid).sentence
+        assert digest.tagged[lid] == sum(lid in r.labels for r in rows)
 
 
 def test_export_has_a_sentence_sheet_a_share_is_a_pivot_of(runner, compared_workspace, tmp_path):

@@ -38,7 +38,7 @@ from .fileio import sha256_file
 from .names import file_or_kommune
 from .nlp import pipeline, pipeline_id
 from .revisions import ALGORITHM, EXTRACTOR_VERSION
-from .store import SentenceRow, Store
+from .store import Kept, SentenceRow, Store
 from .versions import select
 from .workspace import Workspace
 
@@ -195,6 +195,7 @@ class _Outcome:
     warnings: list[str] = field(default_factory=list)
     skipped: str | None = None  # the problem (not Danish, no sentences), without the path
     failed: str | None = None  # the error, naming the path
+    kept: Kept | None = None  # what the store keeps beside the rows, made with them
 
 
 def _process(ws: Workspace, kommune: str | None, path: Path, book: cb.Codebook, model: Callable[[], object], force: bool) -> _Outcome:
@@ -212,7 +213,8 @@ def _process(ws: Workspace, kommune: str | None, path: Path, book: cb.Codebook, 
         return _Outcome(failed=f"{path}: {type(exc).__name__}: {exc}")
     if problem:
         return _Outcome(skipped=problem)
-    return _Outcome(rows, strategy.to_json_dict(), extractor_name(path, strategy), list(strategy.warnings))
+    data = strategy.to_json_dict()
+    return _Outcome(rows, data, extractor_name(path, strategy), list(strategy.warnings), kept=Kept.of(rows, data))
 
 
 # A worker process's job, inherited from the parent when the pool forks (nothing is pickled
@@ -368,7 +370,7 @@ def classify_documents(
                 announce(warning)
             store.put_document(
                 doc.doc_id, doc.kommune, doc.title, digest, fp, pipeline_id(), outcome.rows, dt.datetime.now().isoformat(timespec="seconds"),
-                strategy=outcome.strategy, extractor=outcome.extractor,
+                strategy=outcome.strategy, extractor=outcome.extractor, kept=outcome.kept,
             )
             report.classified.append(doc.doc_id)
         report.model = trained.id

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from . import codebook as cb
 from . import corpus, linksamling, versions
 from .classify import classify_documents, fingerprint
+from .digest import Digest, Quote, norm, ranked
 from .errors import InputError, RunError
 from .evaluate import measured_f1
 from .export import Table
-from .extract.model import SECTION_KINDS, Strategy
+from .extract.model import SECTION_KINDS
 from .store import Store
-from .textstats import cosine_tfidf, distinctive_terms, word_counts, words
+from .textstats import cosine_tfidf, distinctive_terms, words
 from .workspace import Workspace
 
 
@@ -138,19 +139,12 @@ class Evidence:
 
 def strongest_evidence(rows: list, label_id: str) -> Evidence | None:
     """The sentence carrying the label with the highest score (ties: densest match, then first)."""
-    best = None
-    for r in rows:
-        if label_id not in r.labels:
-            continue
-        # Highest score; among equals the densest match, so a run-on list that mentions
-        # everything does not win every label.
-        density = len(r.terms.get(label_id, [])) / max(12, len(r.sentence.split()))
-        key = (float(r.scores.get(label_id, 0.0)), density, -r.sentence_no)
-        if best is None or key > best[0]:
-            best = (key, r)
-    if best is None:
-        return None
-    return Evidence(best[1].sentence, best[1].page, best[0][0], context=best[1].context)
+    best = ranked(rows, label_id, 1)
+    return Evidence(best[0].sentence, best[0].page, float(best[0].scores.get(label_id, 0.0)), context=best[0].context) if best else None
+
+
+def _evidence(quote: Quote, ocr_pages: frozenset[int] = frozenset()) -> Evidence:
+    return Evidence(quote.sentence, quote.page, quote.score, quote.page in ocr_pages, quote.context)
 
 
 @dataclass
@@ -204,37 +198,37 @@ class Detail:
     rows: list[list] = field(default_factory=list, repr=False)
 
 
-def shares_by_kind(rows: list, label_ids: list[str]) -> dict[str, tuple[int, dict[str, float]]]:
+def shares_by_kind(digest: Digest, label_ids: list[str]) -> dict[str, tuple[int, dict[str, float]]]:
     """The share of sentences per label within each section kind (vision, principles, themes, other)."""
-    groups: dict[str, list] = {}
-    for r in rows:
-        groups.setdefault(r.section_kind or "other", []).append(r)
-    return {kind: (len(rs), {lid: sum(lid in r.labels for r in rs) / len(rs) for lid in label_ids}) for kind, rs in groups.items()}
+    return {kind: (n, {lid: counts.get(lid, 0) / n for lid in label_ids}) for kind, (n, counts) in digest.kinds.items()}
 
 
-def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | None = None) -> Detail:
-    """Facts, strongest evidence, distinctive terms and similarity for a comparison."""
+def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | None = None, sentences: bool = False) -> Detail:
+    """Facts, strongest evidence, distinctive terms and similarity for a comparison, from
+    what is stored with each document (its digest and word counts); with ``sentences``
+    also every stored sentence (the export's sentence sheet)."""
     links = {r.kommune: r for r in linksamling.load(ws.linksamling_path)}
     manifest = {d.doc_id: d for d in corpus.load_manifest(ws.manifest_path)}
     facts: list[Facts] = []
     evidence: dict[str, list[Evidence | None]] = {lid: [] for lid, _ in result.labels}
     counts: list[dict[str, int]] = []
-    by_kind: list[dict[str, tuple[int, dict[str, float]]]] = []
-    all_rows: list[list] = []
     # a kommune's own name ("horsens") is distinctive but says nothing about its strategy
     own_names = frozenset(w for col in result.columns for w in words(col.kommune) + words(col.slug.replace("-", " ")))
     with Store(ws.store_path) as store:
-        strategies = [_strategy(store, col.doc_id) for col in result.columns]
-        for col, strategy in zip(result.columns, strategies, strict=True):
+        ids = [col.doc_id for col in result.columns]
+        digests = store.digests(ids)
+        missing = [d for d in ids if d not in digests]
+        if missing:
+            raise RunError(f"{missing[0]}: resultaterne mangler; kør strategikompas classify")
+        for col in result.columns:
             meta = store.document(col.doc_id) or {}
-            rows = store.sentences(col.doc_id)
+            digest = digests[col.doc_id]
             doc = manifest.get(col.doc_id)
             link = links.get(col.kommune)
             end = doc.end_year if doc else None
-            pages = meta.get("pages") or max((r.page for r in rows if r.page is not None), default=None)
             facts.append(Facts(
                 col.label, col.title, meta.get("document_type") or "-",
-                col.period or "-", linksamling.period_status(end, today), pages,
+                col.period or "-", linksamling.period_status(end, today), meta.get("pages") or digest.max_page,
                 meta.get("language") or "-",
                 meta.get("extractor") or "-",
                 str(meta.get("pipeline", "-")),
@@ -243,22 +237,20 @@ def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | N
                 kl_status=link.status(today) if link else "-",
                 kl_same=bool(link and doc and _same_period(link, doc)),
             ))
-            ocr_pages = set(strategy.ocr_pages) if strategy is not None else set()
+            ocr_pages = frozenset(digest.outline.ocr_pages) if digest.outline is not None else frozenset()
             for lid, _ in result.labels:
-                ev = strongest_evidence(rows, lid)
-                if ev is not None and ev.page in ocr_pages:
-                    ev.ocr = True
-                evidence[lid].append(ev)
-            counts.append(word_counts(rows, own_names))
-            all_rows.append(rows)
-            by_kind.append(shares_by_kind(rows, [lid for lid, _ in result.labels]))
-    terms = distinctive_terms(counts)
-    structure = structure_rows(strategies) if all(strategies) else []
+                quotes = digest.evidence.get(lid)
+                evidence[lid].append(_evidence(quotes[0], ocr_pages) if quotes else None)
+            counts.append({w: n for w, n in store.words(col.doc_id).items() if w not in own_names})
+        changes = version_changes(store, result, digests)
+        rows = [store.sentences(d, terms=False) for d in ids] if sentences else []
+    outlines = [digests[d].outline for d in ids]
+    structure = structure_rows(outlines) if all(outlines) else []
     accuracy = None
     if book is not None:
         accuracy = measured_f1(ws, book)
-    changes = version_changes(result, all_rows, strategies)
-    return Detail(facts, evidence, terms, cosine_tfidf(counts), structure, by_kind, accuracy, changes, all_rows)
+    by_kind = [shares_by_kind(digests[d], [lid for lid, _ in result.labels]) for d in ids]
+    return Detail(facts, evidence, distinctive_terms(counts), cosine_tfidf(counts), structure, by_kind, accuracy, changes, rows)
 
 
 def _same_period(link, doc: corpus.Document) -> bool:
@@ -267,14 +259,10 @@ def _same_period(link, doc: corpus.Document) -> bool:
     return (link.start_year, link.end_year) == (doc.start_year, doc.end_year) or link.period_text.strip() == doc.period_text.strip()
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
 def versions_over_time(ws: Workspace, book: cb.Codebook) -> list[tuple[Comparison, list[Change]]]:
     """Every kommune with more than one classified version (current results): its
     versions oldest first, and each beside the one before it. For the report: the store is
-    read once for all kommuner, and nothing is classified here."""
+    read once for all kommuner (digests, not sentences), and nothing is classified here."""
     docs = corpus.load_manifest(ws.manifest_path)
     with Store(ws.store_path) as store:
         current = set(store.current(fingerprint(ws, book)))
@@ -282,78 +270,64 @@ def versions_over_time(ws: Workspace, book: cb.Codebook) -> list[tuple[Compariso
         for doc in docs:
             if doc.doc_id in current:
                 by_kommune.setdefault(doc.kommune, []).append(doc)
+        several = {kommune: found for kommune, found in by_kommune.items() if len(found) > 1}
+        digests = store.digests([d.doc_id for found in several.values() for d in found])
         out = []
-        for kommune, found in by_kommune.items():
-            if len(found) < 2:
-                continue
+        for kommune, found in several.items():
             columns = columns_of(store, versions.versions_of(found, kommune, ws), book.ids)
             label_columns(columns)
             comparison = Comparison([(label.id, label.name) for label in book.labels], columns)
-            rows = [store.sentences(c.doc_id, lemmas=False) for c in columns]
-            out.append((comparison, version_changes(comparison, rows, [_strategy(store, c.doc_id) for c in columns])))
+            out.append((comparison, version_changes(store, comparison, digests)))
     return out
 
 
-def version_changes(result: Comparison, rows: list[list], strategies: list, new_per_label: int = 2) -> list[Change]:
+def version_changes(store: Store, result: Comparison, digests: dict[str, Digest], new_per_label: int = 2) -> list[Change]:
     """Each version of a kommune beside the one before it: change in share per focus
     area, structure titles that appeared or disappeared, and the strongest tagged
-    sentences that the earlier version does not have."""
+    sentences that the earlier version does not have (found in the later version's
+    digest by their hashes; only the few not quoted there are read)."""
     by_kommune: dict[str, list[int]] = {}
     for i, col in enumerate(result.columns):
         by_kommune.setdefault(col.kommune, []).append(i)
+    pairs = [(before, after) for indices in by_kommune.values() for before, after in zip(indices, indices[1:], strict=False)]
+    hashes = store.hashes(list({result.columns[before].doc_id for before, _ in pairs})) if pairs else {}
     changes = []
-    norms: dict[int, list[str]] = {}  # each version's sentences, normalised once
-
-    def normalised(i: int) -> list[str]:
-        if i not in norms:
-            norms[i] = [_norm(r.sentence) for r in rows[i]]
-        return norms[i]
-
-    for indices in by_kommune.values():
-        for before, after in zip(indices, indices[1:], strict=False):
-            a, b = result.columns[before], result.columns[after]
-            points = {lid: b.shares[lid] - a.shares[lid] for lid, _ in result.labels}
-            titles = [_titles(strategies[before]), _titles(strategies[after])]
-            old = {_norm(t) for t in titles[0]}
-            new = {_norm(t) for t in titles[1]}
-            appeared = [t for t in titles[1] if _norm(t) not in old]
-            disappeared = [t for t in titles[0] if _norm(t) not in new]
-            known = set(normalised(before))
-            fresh = [r for r, text in zip(rows[after], normalised(after), strict=True) if text not in known]
-            new_evidence = {}
-            for lid, _ in result.labels:
-                tagged = sorted((r for r in fresh if lid in r.labels), key=lambda r: (-float(r.scores.get(lid, 0.0)), r.sentence_no))
-                if tagged:
-                    new_evidence[lid] = [Evidence(r.sentence, r.page, float(r.scores.get(lid, 0.0)), context=r.context) for r in tagged[:new_per_label]]
-            changes.append(Change(before, after, points, appeared, disappeared, new_evidence))
+    for before, after in pairs:
+        a, b = result.columns[before], result.columns[after]
+        points = {lid: b.shares[lid] - a.shares[lid] for lid, _ in result.labels}
+        titles = [_titles(digests[a.doc_id]), _titles(digests[b.doc_id])]
+        old = {norm(t) for t in titles[0]}
+        new = {norm(t) for t in titles[1]}
+        appeared = [t for t in titles[1] if norm(t) not in old]
+        disappeared = [t for t in titles[0] if norm(t) not in new]
+        known = hashes.get(a.doc_id, frozenset())
+        digest = digests[b.doc_id]
+        picks = {lid: [no for no, h in digest.ranking.get(lid, []) if h not in known][:new_per_label] for lid, _ in result.labels}
+        quotes = {(lid, q.sentence_no): q for lid, qs in digest.evidence.items() for q in qs}  # a score is the label's own
+        missing = sorted({no for lid, nos in picks.items() for no in nos if (lid, no) not in quotes})
+        rows = {r.sentence_no: r for r in store.sentences(b.doc_id, terms=False, numbers=missing)} if missing else {}
+        new_evidence = {}
+        for lid, nos in picks.items():
+            if nos:
+                new_evidence[lid] = [_evidence(quotes[lid, no]) if (lid, no) in quotes else
+                                     Evidence(rows[no].sentence, rows[no].page, float(rows[no].scores.get(lid, 0.0)), context=rows[no].context) for no in nos]
+        changes.append(Change(before, after, points, appeared, disappeared, new_evidence))
     return changes
 
 
-def _titles(strategy) -> list[str]:
-    """A strategy's principle and theme titles (and "vision" when it has one), for what changed."""
-    if strategy is None:
-        return []
-    return (["Vision"] if strategy.vision else []) + [i.title for i in strategy.principles] + [i.title for i in strategy.themes]
+def _titles(digest: Digest) -> list[str]:
+    return digest.outline.titles() if digest.outline is not None else []
 
 
-def _strategy(store: Store, doc_id: str):
-    """The document's structure as extracted at classification (None for older results)."""
-    data = store.strategy(doc_id)
-    try:
-        return Strategy.from_dict(data) if data else None
-    except (KeyError, TypeError):  # stored by another version: compare shows the rest
-        return None
-
-
-def structure_rows(strategies: list) -> list[list[object]]:
+def structure_rows(outlines: list) -> list[list[object]]:
     """Structure side by side: vision yes/no, principle and theme counts and titles."""
     rows: list[list[object]] = [
-        ["vision", *("ja" if s.vision else "nej" for s in strategies)],
-        ["principper", *(len(s.principles) for s in strategies)],
-        ["temaer", *(len(s.themes) for s in strategies)],
+        ["vision", *("ja" if o.vision else "nej" for o in outlines)],
+        ["principper", *(len(o.principles) for o in outlines)],
+        ["temaer", *(len(o.themes) for o in outlines)],
     ]
-    rows.append(["principtitler", *("; ".join(i.title for i in s.principles) or "-" for s in strategies)])
-    rows.append(["tematitler", *("; ".join(i.title for i in s.themes) or "-" for s in strategies)])
+    rows.append(["principtitler", *("; ".join(o.principles) or "-" for o in outlines)])
+    rows.append(["tematitler", *("; ".join(o.themes) or "-" for o in outlines)])
     return rows
 
 

@@ -36,6 +36,6 @@ def export_all(
     export_format(target)
     Targets(dialect=dialect, also=(target,))
     result = cmp.compare_all(ws, book, on_document=on_document, on_plan=on_plan)
-    detail = cmp.details(ws, result)
+    detail = cmp.details(ws, result, sentences=True)
     tables = [link_table(ws).export_table(), cmp.shares_table(result)[1], *cmp.tables(result, detail), cmp.sentence_table(result, detail)]
     return Exported(write_tables(target, tables, None, dialect), len(tables), len(result.columns))

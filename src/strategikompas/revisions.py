@@ -22,4 +22,4 @@ MODEL_VERSION = 4
 
 # The results store's tables (results/strategikompas.sqlite). A store of another version is
 # started over on opening: it holds results only, which classify rebuilds.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .digest import Digest, hash_set, hashes_of
 from .errors import InputError
 from .fileio import locked
 from .revisions import SCHEMA_VERSION
+from .textstats import word_counts
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -29,7 +31,10 @@ CREATE TABLE IF NOT EXISTS documents (
     pages INTEGER,
     extractor TEXT,
     strategy TEXT,
-    label_counts TEXT NOT NULL DEFAULT '{}'
+    label_counts TEXT NOT NULL DEFAULT '{}',
+    digest TEXT NOT NULL DEFAULT '{}',
+    words TEXT NOT NULL DEFAULT '{}',
+    hashes BLOB NOT NULL DEFAULT x''
 );
 CREATE TABLE IF NOT EXISTS sentences (
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
@@ -41,7 +46,6 @@ CREATE TABLE IF NOT EXISTS sentences (
     labels TEXT NOT NULL,
     scores TEXT NOT NULL,
     terms TEXT NOT NULL,
-    lemmas TEXT NOT NULL DEFAULT '',
     context TEXT NOT NULL DEFAULT '',
     heading INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (doc_id, sentence_no)
@@ -59,9 +63,30 @@ class SentenceRow:
     labels: list[str]
     scores: dict[str, float]
     terms: dict[str, list[str]]
-    lemmas: str = ""  # lower-cased lemmas joined by spaces (for keyness without spaCy)
+    lemmas: str = ""  # lower-cased lemmas joined by spaces: counted into the document's words when stored, not kept
     context: str = ""  # a list item's lead-in ("Uanset, om vi er optaget af"), for reading its quote
     heading: bool = False  # the sentence is a heading of the document (it names what its section pursues)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What is kept with a document beside its sentences, as stored: its label counts, its
+    digest, its word counts and its sentence hashes. Made where the rows are made (in a
+    worker of a parallel run), so the one process that writes the store does not."""
+
+    label_counts: str
+    digest: str
+    words: str
+    hashes: bytes
+
+    @classmethod
+    def of(cls, rows: list[SentenceRow], strategy: dict | None) -> Kept:
+        return cls(
+            json.dumps(Counter(label for r in rows for label in r.labels)),
+            json.dumps(Digest.of(rows, strategy).to_json_dict(), ensure_ascii=False),
+            json.dumps(word_counts(rows), ensure_ascii=False),
+            hashes_of(rows),
+        )
 
 
 class Store:
@@ -109,25 +134,28 @@ class Store:
 
     def put_document(
         self, doc_id: str, kommune: str | None, title: str, sha256: str, fingerprint: str, pipeline: str,
-        rows: Iterable[SentenceRow], when: str, strategy: dict | None = None, extractor: str | None = None,
+        rows: Iterable[SentenceRow], when: str, strategy: dict | None = None, extractor: str | None = None, kept: Kept | None = None,
     ) -> None:
         """Replace a document's results in one transaction: all of it or none of it.
-        ``strategy`` is the extracted Strategy as ``to_json_dict()`` gives it."""
+        ``strategy`` is the extracted Strategy as ``to_json_dict()`` gives it. What compare,
+        export and the report read (label counts, the digest, word counts, sentence hashes)
+        is kept with the document (``kept``, or made here), so they never read its sentences."""
         rows = list(rows)
         s = strategy or {}
-        counts = Counter(label for r in rows for label in r.labels)
+        k = kept or Kept.of(rows, strategy)
         with locked(self.path), self.db:  # another run writing the same store waits its turn, and is told so
             self.db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
             self.db.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (doc_id, kommune, title, sha256, fingerprint, pipeline, len(rows), when, s.get("document_type"), s.get("language"),
-                 s.get("pages"), extractor, json.dumps(strategy, ensure_ascii=False) if strategy is not None else None, json.dumps(counts)),
+                 s.get("pages"), extractor, json.dumps(strategy, ensure_ascii=False) if strategy is not None else None, k.label_counts,
+                 k.digest, k.words, k.hashes),
             )
             self.db.executemany(
-                "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (doc_id, r.sentence_no, r.section_kind, r.section_title, r.page, r.sentence,
-                     json.dumps(r.labels), json.dumps(r.scores), json.dumps(r.terms, ensure_ascii=False), r.lemmas, r.context, int(r.heading))
+                     json.dumps(r.labels), json.dumps(r.scores), json.dumps(r.terms, ensure_ascii=False), r.context, int(r.heading))
                     for r in rows
                 ],
             )
@@ -138,30 +166,50 @@ class Store:
             return self.db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
 
     def document(self, doc_id: str) -> dict | None:
-        cur = self.db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
+        """The document's row, without the digest, word counts and hashes (``digests``, ``words``, ``hashes``)."""
+        cur = self.db.execute(
+            "SELECT doc_id, kommune, title, sha256, fingerprint, pipeline, n_sentences, classified_at, document_type, language, pages, "
+            "extractor, strategy, label_counts FROM documents WHERE doc_id = ?", (doc_id,))
         row = cur.fetchone()
         return dict(zip([c[0] for c in cur.description], row, strict=True)) if row else None
 
-    def sentences(self, doc_id: str, lemmas: bool = True) -> list[SentenceRow]:
-        """The document's rows in order; without their lemmas (read faster) when ``lemmas`` is false."""
-        lemma_column = "lemmas" if lemmas else "''"
+    def sentences(self, doc_id: str, terms: bool = True, numbers: list[int] | None = None) -> list[SentenceRow]:
+        """The document's rows in order (their lemmas are not kept: ``words``); without
+        the codebook's matched words (read faster) when ``terms`` is false; only the
+        sentences ``numbers`` when given."""
+        terms_column = "terms" if terms else "'{}'"
+        which = f" AND sentence_no IN ({', '.join(str(int(n)) for n in numbers)})" if numbers is not None else ""
         cur = self.db.execute(
-            "SELECT sentence_no, section_kind, section_title, page, sentence, '[' || labels || ',' || scores || ',' || terms || ']', "
-            f"{lemma_column}, context, heading FROM sentences WHERE doc_id = ? ORDER BY sentence_no",
+            f"SELECT sentence_no, section_kind, section_title, page, sentence, '[' || labels || ',' || scores || ',' || {terms_column} || ']', "
+            f"context, heading FROM sentences WHERE doc_id = ?{which} ORDER BY sentence_no",
             (doc_id,),
         )
         rows = cur.fetchall()
         # one JSON text for the document's labels, scores and terms: a single parse, not three per sentence
         parsed = json.loads("[" + ",".join(r[5] for r in rows) + "]")
         return [
-            SentenceRow(n, k, t, p, s, lab, sc, te, lem, ctx, bool(h))
-            for (n, k, t, p, s, _, lem, ctx, h), (lab, sc, te) in zip(rows, parsed, strict=True)
+            SentenceRow(n, k, t, p, s, lab, sc, te, "", ctx, bool(h))
+            for (n, k, t, p, s, _, ctx, h), (lab, sc, te) in zip(rows, parsed, strict=True)
         ]
 
-    def strategy(self, doc_id: str) -> dict | None:
-        """The stored extraction of the document (``Strategy.to_json_dict()``), if any."""
-        row = self.db.execute("SELECT strategy FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
-        return json.loads(row[0]) if row and row[0] else None
+    def _rows(self, columns: str, doc_ids: list[str]) -> Iterator[tuple]:
+        """``doc_id`` and ``columns`` of the documents' rows (in chunks: SQLite's limit on parameters)."""
+        for start in range(0, len(doc_ids), 500):
+            chunk = doc_ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            yield from self.db.execute(f"SELECT doc_id, {columns} FROM documents WHERE doc_id IN ({marks})", chunk)
+
+    def digests(self, doc_ids: list[str]) -> dict[str, Digest]:
+        """Each stored document's digest (evidence, shares by section kind, structure titles)."""
+        return {d: Digest.from_json_dict(json.loads(text)) for d, text in self._rows("digest", doc_ids)}
+
+    def words(self, doc_id: str) -> dict[str, int]:
+        """The document's word counts (lemmas), as ``textstats.word_counts`` gave them when it was stored."""
+        return next((json.loads(text) for _, text in self._rows("words", [doc_id])), {})
+
+    def hashes(self, doc_ids: list[str]) -> dict[str, frozenset[int]]:
+        """Each stored document's sentence hashes (``digest.sentence_hash``)."""
+        return {d: hash_set(blob) for d, blob in self._rows("hashes", doc_ids)}
 
     def current(self, fingerprint: str, by_kommune: bool = False) -> list[str]:
         """The documents whose results were made with this fingerprint (tool, model, codebook),
@@ -176,10 +224,4 @@ class Store:
     def counts(self, doc_ids: list[str]) -> dict[str, tuple[int, dict[str, int]]]:
         """Each stored document's sentences and how many carry each label, kept with the
         document when it is stored: a summary reads one row per document, not its sentences."""
-        found = {}
-        for start in range(0, len(doc_ids), 500):  # SQLite's limit on parameters
-            chunk = doc_ids[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            for doc_id, n, counts in self.db.execute(f"SELECT doc_id, n_sentences, label_counts FROM documents WHERE doc_id IN ({marks})", chunk):
-                found[doc_id] = (n, json.loads(counts))
-        return found
+        return {doc_id: (n, json.loads(counts)) for doc_id, n, counts in self._rows("n_sentences, label_counts", doc_ids)}

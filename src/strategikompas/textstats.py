@@ -56,17 +56,45 @@ def _keyness(target: dict[str, int], in_reference, n2: int, top: int) -> list[tu
     return scored[:top]
 
 
+def _matrix(counts: list[dict[str, int]]):
+    """The words of all columns, and the columns' counts as one matrix (a row per column)."""
+    import numpy as np
+
+    index: dict[str, int] = {}
+    for c in counts:
+        for word in c:
+            index.setdefault(word, len(index))
+    tf = np.zeros((len(counts), len(index)))
+    for i, c in enumerate(counts):
+        if c:
+            tf[i, [index[w] for w in c]] = list(c.values())
+    return np.array(list(index), dtype=object), tf
+
+
 def distinctive_terms(counts: list[dict[str, int]], top: int = 10) -> list[list[tuple[str, float]]]:
-    """Each column's keyness against all the other columns together: the total is
-    counted once, and each reference is the total minus the column's own counts (looked
-    up word by word for the column's own words, never built as a dict)."""
-    total: Counter[str] = Counter()
-    for c in counts:
-        total.update(c)
-    size = sum(total.values())
+    """Each column's keyness (``keyness``) against all the other columns together, for
+    every column and word at once: the reference of a column is the total minus its own
+    counts (numpy, imported here)."""
+    import numpy as np
+
+    vocab, a = _matrix(counts)
+    total = a.sum(axis=0)
+    size = total.sum()
+    n1 = a.sum(axis=1)[:, None]
+    n2 = size - n1
+    b = total - a
+    with np.errstate(divide="ignore", invalid="ignore"):
+        e1 = n1 * (a + b) / (n1 + n2)
+        e2 = n2 * (a + b) / (n1 + n2)
+        g2 = 2 * (a * np.log(a / e1) + np.where(b > 0, b * np.log(b / e2), 0.0))
+    over = (a > 0) & (a > e1) & (n1 > 0) & (n2 > 0)
     out = []
-    for c in counts:
-        out.append(_keyness(c, lambda w, _default, c=c: total[w] - c[w], size - sum(c.values()), top))
+    for i in range(len(counts)):
+        found = np.flatnonzero(over[i])
+        if len(found) > top:  # the top values and every tie with the last of them
+            cut = np.partition(g2[i, found], len(found) - top)[len(found) - top]
+            found = found[g2[i, found] >= cut]
+        out.append(sorted(((str(vocab[j]), float(g2[i, j])) for j in found), key=lambda x: (-x[1], x[0]))[:top])
     return out
 
 
@@ -77,14 +105,7 @@ def cosine_tfidf(counts: list[dict[str, int]]) -> list[list[float]]:
     import numpy as np
 
     n = len(counts)
-    index: dict[str, int] = {}
-    for c in counts:
-        for word in c:
-            index.setdefault(word, len(index))
-    tf = np.zeros((n, len(index)))
-    for i, c in enumerate(counts):
-        if c:
-            tf[i, [index[w] for w in c]] = list(c.values())
+    _, tf = _matrix(counts)
     df = np.count_nonzero(tf, axis=0)
     weights = tf * (np.log((1 + n) / (1 + df)) + 1)
     norms = np.linalg.norm(weights, axis=1)
@@ -94,10 +115,14 @@ def cosine_tfidf(counts: list[dict[str, int]]) -> list[list[float]]:
 
 def word_counts(rows: list, skip: frozenset[str] = frozenset()) -> dict[str, int]:
     """Counts of lemmas stored at classification (word forms for rows without them),
-    without the words in ``skip`` (the compared kommuner's own names)."""
+    without the words in ``skip`` (the compared kommuner's own names). The rows' texts
+    are read as one (a word never crosses a line), and each distinct run of letters is
+    judged once."""
+    text = "\n".join(getattr(r, "lemmas", "") or r.sentence for r in rows).lower()
     counts: Counter[str] = Counter()
-    for r in rows:
-        counts.update(words(getattr(r, "lemmas", "") or r.sentence))
+    for run, n in Counter(_WORD.findall(text)).items():
+        for w in words(run):
+            counts[w] += n
     for word in skip:
         counts.pop(word, None)
     return dict(counts)

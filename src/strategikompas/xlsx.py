@@ -137,17 +137,21 @@ class _Rows:
         self.templates: dict[tuple[type, ...], tuple[str, list[int], list[int]] | None] = {}
 
     def _template(self, kinds: tuple[type, ...]) -> tuple[str, list[int], list[int]] | None:
+        # Cells without a reference (``r``) follow one another from column A, so an empty
+        # value is an empty cell, not a gap: a shorter template, one number per row.
         parts, texts, floats = ['<row r="{0}">'], [], []
         for i, kind in enumerate(kinds):
-            ref, s = self.letters[i] + "{0}", self.styles[i]
+            s = self.styles[i]
             if kind is str:
-                parts.append(f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{{{i + 1}}}</t></is></c>')
+                parts.append(f'<c t="inlineStr"{s}><is><t xml:space="preserve">{{{i + 1}}}</t></is></c>')
                 texts.append(i)
             elif kind is int or kind is float:
-                parts.append(f'<c r="{ref}"{s}><v>{{{i + 1}}}</v></c>')
+                parts.append(f"<c{s}><v>{{{i + 1}}}</v></c>")
                 if kind is float:
                     floats.append(i)
-            elif kind is not type(None):
+            elif kind is type(None):
+                parts.append(f"<c{s}/>")
+            else:
                 return None
         parts.append("</row>")
         return "".join(parts), texts, floats
