@@ -198,9 +198,12 @@ class _Outcome:
     kept: Kept | None = None  # what the store keeps beside the rows, made with them
 
 
-def _process(ws: Workspace, kommune: str | None, path: Path, book: cb.Codebook, model: Callable[[], object], force: bool) -> _Outcome:
+def _process(
+    ws: Workspace, kommune: str | None, path: Path, book: cb.Codebook, model: Callable[[], object], force: bool, keep: bool = True
+) -> _Outcome:
     """Extract and classify one document (``model()`` gives the FocusModel, asked for only
-    when there are sentences to score); any error is the outcome, never raised."""
+    when there are sentences to score), with what the store keeps beside its rows when
+    ``keep``; any error is the outcome, never raised."""
     try:
         strategy = _extract(ws, path, kommune)
         problem = _language_problem(strategy, force)
@@ -214,7 +217,7 @@ def _process(ws: Workspace, kommune: str | None, path: Path, book: cb.Codebook, 
     if problem:
         return _Outcome(skipped=problem)
     data = strategy.to_json_dict()
-    return _Outcome(rows, data, extractor_name(path, strategy), list(strategy.warnings), kept=Kept.of(rows, data))
+    return _Outcome(rows, data, extractor_name(path, strategy), list(strategy.warnings), kept=Kept.of(rows, data) if keep else None)
 
 
 # A worker process's job, inherited from the parent when the pool forks (nothing is pickled
@@ -427,7 +430,7 @@ def classify_paths(
     model = _LazyModel(ws, book, announce)
     results = []
     for path in paths:
-        outcome = _process(ws, kommune, Path(path), book, lambda: model.get().model, force)
+        outcome = _process(ws, kommune, Path(path), book, lambda: model.get().model, force, keep=False)
         for warning in outcome.warnings:
             announce(warning)
         found_in = (outcome.strategy or {}).get("kommune")

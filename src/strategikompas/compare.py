@@ -140,7 +140,7 @@ class Evidence:
 def strongest_evidence(rows: list, label_id: str) -> Evidence | None:
     """The sentence carrying the label with the highest score (ties: densest match, then first)."""
     best = ranked(rows, label_id, 1)
-    return Evidence(best[0].sentence, best[0].page, float(best[0].scores.get(label_id, 0.0)), context=best[0].context) if best else None
+    return _evidence(Quote.of(best[0], label_id)) if best else None
 
 
 def _evidence(quote: Quote, ocr_pages: frozenset[int] = frozenset()) -> Evidence:
@@ -194,7 +194,7 @@ class Detail:
     accuracy: dict[str, float] | None = None
     # versions of the same kommune, each beside the one before it (oldest first)
     changes: list[Change] = field(default_factory=list)
-    # per column: its stored sentences, read once for all of the above (and the sentence sheet)
+    # per column: its stored sentences (without matched words), read only for the export's sentence sheet
     rows: list[list] = field(default_factory=list, repr=False)
 
 
@@ -309,8 +309,7 @@ def version_changes(store: Store, result: Comparison, digests: dict[str, Digest]
         new_evidence = {}
         for lid, nos in picks.items():
             if nos:
-                new_evidence[lid] = [_evidence(quotes[lid, no]) if (lid, no) in quotes else
-                                     Evidence(rows[no].sentence, rows[no].page, float(rows[no].scores.get(lid, 0.0)), context=rows[no].context) for no in nos]
+                new_evidence[lid] = [_evidence(quotes[lid, no] if (lid, no) in quotes else Quote.of(rows[no], lid)) for no in nos]
         changes.append(Change(before, after, points, appeared, disappeared, new_evidence))
     return changes
 

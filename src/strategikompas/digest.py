@@ -47,6 +47,11 @@ class Quote:
     score: float
     context: str = ""
 
+    @classmethod
+    def of(cls, row, label_id: str) -> Quote:
+        """A stored sentence as a quote for one focus area (its score is that area's)."""
+        return cls(row.sentence_no, row.sentence, row.page, float(row.scores.get(label_id, 0.0)), row.context)
+
 
 @dataclass(frozen=True)
 class Outline:
@@ -76,8 +81,7 @@ class Digest:
         """The digest of a document's rows and its stored extraction (``Strategy.to_json_dict()``)."""
         labels = sorted({label for r in rows for label in r.labels})
         order = {lid: ranked(rows, lid) for lid in labels}
-        evidence = {lid: [Quote(r.sentence_no, r.sentence, r.page, float(r.scores.get(lid, 0.0)), r.context) for r in order[lid][:TOP]]
-                    for lid in labels}
+        evidence = {lid: [Quote.of(r, lid) for r in order[lid][:TOP]] for lid in labels}
         ranking = {lid: [(r.sentence_no, sentence_hash(r.sentence)) for r in order[lid]] for lid in labels}
         kinds: dict[str, tuple[int, Counter[str]]] = {}
         for r in rows:
