@@ -27,9 +27,9 @@ def row(no, text, labels, score=0.5, page=1):
 
 def test_strongest_evidence_takes_highest_score():
     rows = [row(1, "svag", ["data"], 0.5), row(2, "stærk", ["data"], 1.0, page=7), row(3, "anden", ["borger"], 1.0)]
-    ev = cmp.strongest_evidence(rows, "data")
-    assert ev.sentence == "stærk" and ev.page == 7
-    assert cmp.strongest_evidence(rows, "sikkerhed") is None
+    evidence = Digest.of(rows, None).evidence
+    assert (evidence["data"][0].sentence, evidence["data"][0].page) == ("stærk", 7)
+    assert [q.sentence for q in evidence["data"]] == ["stærk", "svag"] and "sikkerhed" not in evidence
 
 
 def test_keyness_finds_overused_word_and_skips_stop_words():
@@ -128,7 +128,7 @@ def test_compare_all_bad_options_are_one_line_exit_2(runner, workspace_dir):
 def test_strongest_evidence_run_on_list_does_not_win_every_label():
     long = "data " + " ".join(["ord"] * 200)
     rows = [row(1, long, ["data"], 1.0), row(2, "Data bruges til bedre beslutninger.", ["data"], 1.0)]
-    assert cmp.strongest_evidence(rows, "data").sentence.startswith("Data bruges")
+    assert Digest.of(rows, None).evidence["data"][0].sentence.startswith("Data bruges")
 
 
 def test_shares_per_section_kind_and_their_export_table():

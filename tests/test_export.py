@@ -240,7 +240,8 @@ def test_xlsx_empty_cell_in_a_fast_row_keeps_the_cells_after_it_in_their_columns
     (a text document's page) is an empty cell, so the columns after it do not move left."""
     from openpyxl import load_workbook
 
-    rows = [["Horsens", None, "Sætning uden side.", 1, 0.25], ["Horsens", 4, "Sætning på side 4.", 0, 0.75]] * 3
+    rows = [["Horsens", None, "Sætning uden side.", 1, 0.25], ["Horsens", 4, "Sætning på side 4.", 0, 0.75],
+            [None, 5, "Uden kommune.", 0, 0.5], ["Horsens", 6, "Uden score.", 1, None]] * 3
     write_tables(tmp_path / "t.xlsx", [Table("saetninger", ["kommune", "side", "saetning", "data", "score_data"], rows)])
     sheet = load_workbook(tmp_path / "t.xlsx")["saetninger"]
     assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == rows

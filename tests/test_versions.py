@@ -184,14 +184,19 @@ def test_version_changes_find_new_sentences_below_the_quoted_strongest(tmp_path)
 
 
 def test_stored_evidence_is_the_strongest_of_the_sentences(tmp_path):
-    # compare reads each label's evidence from the digest; it must be what the sentences give
+    # compare reads each label's evidence from the digest kept in the store: the highest
+    # score first; on a tie, the earlier sentence (these rows match no terms)
+    from strategikompas.digest import TOP
+
     rows = [_row(i, f"Sætning {i} om data og borgere.", ["data", "borger"][: 1 + i % 2], 0.3 + (i * 37 % 11) / 20) for i in range(1, 40)]
     with Store(tmp_path / "s.sqlite") as store:
         store.put_document("a", "Testby", "T", "a", "fp", "p", rows, "now")
         digest = store.digests(["a"])["a"]
     for lid in ("data", "borger"):
-        assert digest.evidence[lid][0].sentence == cmp.strongest_evidence(rows, lid).sentence
-        assert digest.tagged[lid] == sum(lid in r.labels for r in rows)
+        tagged = [r for r in rows if lid in r.labels]
+        expected = sorted(tagged, key=lambda r: (-r.scores[lid], r.sentence_no))
+        assert [q.sentence_no for q in digest.evidence[lid]] == [r.sentence_no for r in expected[:TOP]]
+        assert [no for no, _ in digest.ranking[lid]] == [r.sentence_no for r in expected]
 
 
 def test_export_has_a_sentence_sheet_a_share_is_a_pivot_of(runner, compared_workspace, tmp_path):
@@ -236,3 +241,41 @@ def test_list_bug_said_udloebet_for_the_strategy_compare_uses(runner, workspace_
     rows = {r["kommune"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
     assert (rows["Hjørring"]["status"], rows["Hjørring"]["dokument_periode"], rows["Hjørring"]["dokument_status"]) == ("udløbet", "2025-2030", "gældende")
     assert rows["Horsens"]["dokument"] == NEW and rows["Odder"]["dokument_periode"] == ""
+
+
+def test_version_changes_bug_keyerror_when_another_run_replaced_the_document_after_its_digest_was_read(tmp_path):
+    # The report reads every digest first and the few sentences it quotes later; a classify
+    # run in between may have replaced the document. A sentence that is no longer the one
+    # ranked (another hash) or no longer there is left out, never quoted wrongly or a crash.
+    from strategikompas.digest import TOP
+
+    _, _, result = _pair(0.5, 0.5)
+    old_rows = [_row(i, f"Vi bruger data til opgave nummer {i}.", ["data"], 0.99 - i / 1000) for i in range(1, TOP + 1)]
+    new_rows = [*old_rows, _row(TOP + 1, "Vi deler data med regionen.", ["data"], 0.5)]
+    with Store(tmp_path / "s.sqlite") as store:
+        store.put_document("a", "Testby", "T", "a", "fp", "p", old_rows, "now", strategy=_strategy().to_json_dict())
+        store.put_document("b", "Testby", "T", "b", "fp", "p", new_rows, "now", strategy=_strategy().to_json_dict())
+        digests = store.digests(["a", "b"])
+        assert [ev.sentence for ev in cmp.version_changes(store, result, digests)[0].new_evidence["data"]] == ["Vi deler data med regionen."]
+        replaced = [*old_rows, _row(TOP + 1, "En helt anden sætning om data.", ["data"], 0.5)]
+        store.put_document("b", "Testby", "T", "b2", "fp", "p", replaced, "now", strategy=_strategy().to_json_dict())
+        assert "data" not in cmp.version_changes(store, result, digests)[0].new_evidence  # the stale digest's pick is not quoted
+        store.put_document("b", "Testby", "T", "b3", "fp", "p", old_rows, "now", strategy=_strategy().to_json_dict())
+        assert "data" not in cmp.version_changes(store, result, digests)[0].new_evidence  # the sentence is gone: no KeyError
+
+
+def test_unreadable_digest_is_a_clear_error_naming_the_store(tmp_path):
+    import sqlite3
+
+    from strategikompas.errors import InputError
+
+    path = tmp_path / "s.sqlite"
+    with Store(path) as store:
+        store.put_document("a", "Testby", "T", "a", "fp", "p", [_row(1, "Vi bruger data.", ["data"])], "now")
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE documents SET digest = '{}', hashes = x'0102'")
+    with Store(path) as store:
+        for read in (store.digests, store.hashes):
+            with pytest.raises(InputError, match="--rebuild") as caught:
+                read(["a"])
+            assert str(path) in str(caught.value)

@@ -48,11 +48,12 @@ CODEBOOK_WEIGHT = 1.5  # scale of the codebook block against the TF-IDF blocks
 # codebook is a feature block only (CODEBOOK_WEIGHT), not a prior.
 PRIOR_WEIGHT = 0.0
 # A label's positive sentences weigh (negatives / positives) ** POSITIVE_WEIGHT_POWER against
-# its negatives (1 is scikit-learn's "balanced", 0 no weighting). The written set gives each
+# its negatives, which weigh 1 (0: no weighting; scikit-learn's "balanced", the model before,
+# gives the same ratio with power 1 but scales both so they sum to n). The written set gives each
 # label a larger share than real documents do, and full balancing favoured recall over
 # precision. Chosen by the two held-out figures of ``evaluate`` (seeds by document / written
-# set by genre, micro-F1), one run: 1 gave 0.772 / 0.780, 0.75 0.773 / 0.786, 0.5 0.773 /
-# 0.787, 0.25 0.771 / 0.784, 0 0.723 / 0.718.
+# set by genre, micro-F1), one run: "balanced" gave 0.772 / 0.780, 0.75 0.773 / 0.786, 0.5
+# 0.773 / 0.787, 0.25 0.771 / 0.784, 0 0.723 / 0.718.
 POSITIVE_WEIGHT_POWER = 0.5
 THRESHOLDS = tuple(x / 20 for x in range(2, 19))  # 0.10 .. 0.90
 INNER_FOLDS = 3

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from . import codebook as cb
 from . import corpus, linksamling, versions
 from .classify import classify_documents, fingerprint
-from .digest import Digest, Quote, norm, ranked
+from .digest import Digest, Quote, norm, sentence_hash
 from .errors import InputError, RunError
 from .evaluate import measured_f1
 from .export import Table
@@ -135,12 +135,6 @@ class Evidence:
         if self.page is None:
             return " (OCR)" if self.ocr else ""
         return f" (s. {self.page}, OCR)" if self.ocr else f" (s. {self.page})"
-
-
-def strongest_evidence(rows: list, label_id: str) -> Evidence | None:
-    """The sentence carrying the label with the highest score (ties: densest match, then first)."""
-    best = ranked(rows, label_id, 1)
-    return _evidence(Quote.of(best[0], label_id)) if best else None
 
 
 def _evidence(quote: Quote, ocr_pages: frozenset[int] = frozenset()) -> Evidence:
@@ -306,10 +300,15 @@ def version_changes(store: Store, result: Comparison, digests: dict[str, Digest]
         quotes = {(lid, q.sentence_no): q for lid, qs in digest.evidence.items() for q in qs}  # a score is the label's own
         missing = sorted({no for lid, nos in picks.items() for no in nos if (lid, no) not in quotes})
         rows = {r.sentence_no: r for r in store.sentences(b.doc_id, terms=False, numbers=missing)} if missing else {}
+        hash_of = {no: h for pairs_ in digest.ranking.values() for no, h in pairs_}
         new_evidence = {}
         for lid, nos in picks.items():
-            if nos:
-                new_evidence[lid] = [_evidence(quotes[lid, no] if (lid, no) in quotes else Quote.of(rows[no], lid)) for no in nos]
+            # a sentence read here is the one ranked only if its hash agrees (another run may
+            # have replaced the document since its digest was read): otherwise it is left out
+            found = [quotes[lid, no] if (lid, no) in quotes else Quote.of(rows[no], lid) for no in nos
+                     if (lid, no) in quotes or (no in rows and sentence_hash(rows[no].sentence) == hash_of[no])]
+            if found:
+                new_evidence[lid] = [_evidence(q) for q in found]
         changes.append(Change(before, after, points, appeared, disappeared, new_evidence))
     return changes
 

@@ -71,7 +71,6 @@ class Outline:
 class Digest:
     evidence: dict[str, list[Quote]]  # label id -> its strongest tagged sentences (at most TOP), strongest first
     ranking: dict[str, list[tuple[int, int]]]  # label id -> every tagged sentence as (number, hash), strongest first
-    tagged: dict[str, int]  # label id -> how many sentences carry it
     kinds: dict[str, tuple[int, dict[str, int]]]  # section kind -> (sentences, label id -> how many carry it)
     max_page: int | None
     outline: Outline | None  # None: results stored without a structure
@@ -92,14 +91,13 @@ class Digest:
         if strategy is not None:
             outline = Outline(bool(strategy.get("vision")), [i["title"] for i in strategy.get("principles", [])],
                               [i["title"] for i in strategy.get("themes", [])], list(strategy.get("ocr_pages", [])))
-        return cls(evidence, ranking, dict(Counter(label for r in rows for label in r.labels)), {k: (n, dict(c)) for k, (n, c) in kinds.items()},
+        return cls(evidence, ranking, {k: (n, dict(c)) for k, (n, c) in kinds.items()},
                    max((r.page for r in rows if r.page is not None), default=None), outline)
 
     def to_json_dict(self) -> dict:
         return {
             "evidence": {lid: [[q.sentence_no, q.sentence, q.page, q.score, q.context] for q in quotes] for lid, quotes in self.evidence.items()},
             "ranking": self.ranking,
-            "tagged": self.tagged,
             "kinds": {k: [n, c] for k, (n, c) in self.kinds.items()},
             "max_page": self.max_page,
             "outline": None if self.outline is None else {"vision": self.outline.vision, "principles": self.outline.principles,
@@ -112,7 +110,6 @@ class Digest:
         return cls(
             {lid: [Quote(*q) for q in quotes] for lid, quotes in data["evidence"].items()},
             {lid: [(int(no), int(h)) for no, h in pairs] for lid, pairs in data["ranking"].items()},
-            dict(data["tagged"]),
             {k: (int(n), dict(c)) for k, (n, c) in data["kinds"].items()},
             data["max_page"],
             None if outline is None else Outline(bool(outline["vision"]), list(outline["principles"]), list(outline["themes"]), list(outline["ocr_pages"])),

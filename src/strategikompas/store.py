@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import struct
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,10 +167,11 @@ class Store:
             return self.db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
 
     def document(self, doc_id: str) -> dict | None:
-        """The document's row, without the digest, word counts and hashes (``digests``, ``words``, ``hashes``)."""
+        """The document's row, without the extracted strategy, the digest, word counts and
+        hashes (``digests``, ``words``, ``hashes``)."""
         cur = self.db.execute(
             "SELECT doc_id, kommune, title, sha256, fingerprint, pipeline, n_sentences, classified_at, document_type, language, pages, "
-            "extractor, strategy, label_counts FROM documents WHERE doc_id = ?", (doc_id,))
+            "extractor, label_counts FROM documents WHERE doc_id = ?", (doc_id,))
         row = cur.fetchone()
         return dict(zip([c[0] for c in cur.description], row, strict=True)) if row else None
 
@@ -178,11 +180,11 @@ class Store:
         the codebook's matched words (read faster) when ``terms`` is false; only the
         sentences ``numbers`` when given."""
         terms_column = "terms" if terms else "'{}'"
-        which = f" AND sentence_no IN ({', '.join(str(int(n)) for n in numbers)})" if numbers is not None else ""
+        which = f" AND sentence_no IN ({', '.join('?' * len(numbers))})" if numbers is not None else ""  # a few numbers: one query
         cur = self.db.execute(
             f"SELECT sentence_no, section_kind, section_title, page, sentence, '[' || labels || ',' || scores || ',' || {terms_column} || ']', "
             f"context, heading FROM sentences WHERE doc_id = ?{which} ORDER BY sentence_no",
-            (doc_id,),
+            (doc_id, *(numbers or [])),
         )
         rows = cur.fetchall()
         # one JSON text for the document's labels, scores and terms: a single parse, not three per sentence
@@ -192,16 +194,21 @@ class Store:
             for (n, k, t, p, s, _, ctx, h), (lab, sc, te) in zip(rows, parsed, strict=True)
         ]
 
-    def _rows(self, columns: str, doc_ids: list[str]) -> Iterator[tuple]:
+    def _rows(self, columns: str, doc_ids: list[str]) -> list[tuple]:
         """``doc_id`` and ``columns`` of the documents' rows (in chunks: SQLite's limit on parameters)."""
+        found = []
         for start in range(0, len(doc_ids), 500):
             chunk = doc_ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
-            yield from self.db.execute(f"SELECT doc_id, {columns} FROM documents WHERE doc_id IN ({marks})", chunk)
+            found += self.db.execute(f"SELECT doc_id, {columns} FROM documents WHERE doc_id IN ({marks})", chunk).fetchall()
+        return found
 
     def digests(self, doc_ids: list[str]) -> dict[str, Digest]:
         """Each stored document's digest (evidence, shares by section kind, structure titles)."""
-        return {d: Digest.from_json_dict(json.loads(text)) for d, text in self._rows("digest", doc_ids)}
+        try:
+            return {d: Digest.from_json_dict(json.loads(text)) for d, text in self._rows("digest", doc_ids)}
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{self.path}: et dokuments sammendrag kan ikke læses ({type(exc).__name__}); start databasen forfra med --rebuild.") from exc
 
     def words(self, doc_id: str) -> dict[str, int]:
         """The document's word counts (lemmas), as ``textstats.word_counts`` gave them when it was stored."""
@@ -209,7 +216,10 @@ class Store:
 
     def hashes(self, doc_ids: list[str]) -> dict[str, frozenset[int]]:
         """Each stored document's sentence hashes (``digest.sentence_hash``)."""
-        return {d: hash_set(blob) for d, blob in self._rows("hashes", doc_ids)}
+        try:
+            return {d: hash_set(blob) for d, blob in self._rows("hashes", doc_ids)}
+        except (struct.error, TypeError) as exc:
+            raise InputError(f"{self.path}: et dokuments sætningsnøgler kan ikke læses ({exc}); start databasen forfra med --rebuild.") from exc
 
     def current(self, fingerprint: str, by_kommune: bool = False) -> list[str]:
         """The documents whose results were made with this fingerprint (tool, model, codebook),
