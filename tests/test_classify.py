@@ -264,7 +264,7 @@ def test_store_of_an_older_schema_is_started_over(tmp_path: Path):
         assert store.document("d") is None
         store.put_document("d", "K", "T", "sha", "fp", "p", [SentenceRow(1, "other", "", 3, "En sætning.", [], {}, {}, "en sætning")], "now",
                            strategy={"document_type": "strategi", "language": "da", "pages": 3})
-        assert store.words("d") == {"sætning": 1}  # counted from the lemmas, which are not kept
+        assert store.words(["d"])["d"] == {"sætning": 1}  # counted from the lemmas, which are not kept
         assert store.document("d")["document_type"] == "strategi"
 
 

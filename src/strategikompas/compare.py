@@ -211,6 +211,7 @@ def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | N
     with Store(ws.store_path) as store:
         ids = [col.doc_id for col in result.columns]
         digests = store.digests(ids)
+        words_of = store.words(ids)
         missing = [d for d in ids if d not in digests]
         if missing:
             raise RunError(f"{missing[0]}: resultaterne mangler; kør strategikompas classify")
@@ -235,7 +236,7 @@ def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | N
             for lid, _ in result.labels:
                 quotes = digest.evidence.get(lid)
                 evidence[lid].append(_evidence(quotes[0], ocr_pages) if quotes else None)
-            counts.append({w: n for w, n in store.words(col.doc_id).items() if w not in own_names})
+            counts.append({w: n for w, n in words_of[col.doc_id].items() if w not in own_names})
         changes = version_changes(store, result, digests)
         rows = [store.sentences(d, terms=False) for d in ids] if sentences else []
     outlines = [digests[d].outline for d in ids]
@@ -296,17 +297,16 @@ def version_changes(store: Store, result: Comparison, digests: dict[str, Digest]
         disappeared = [t for t in titles[0] if norm(t) not in new]
         known = hashes.get(a.doc_id, frozenset())
         digest = digests[b.doc_id]
-        picks = {lid: [no for no, h in digest.ranking.get(lid, []) if h not in known][:new_per_label] for lid, _ in result.labels}
+        picks = {lid: [(no, h) for no, h in digest.ranking.get(lid, []) if h not in known][:new_per_label] for lid, _ in result.labels}
         quotes = {(lid, q.sentence_no): q for lid, qs in digest.evidence.items() for q in qs}  # a score is the label's own
-        missing = sorted({no for lid, nos in picks.items() for no in nos if (lid, no) not in quotes})
+        missing = sorted({no for lid, pairs_ in picks.items() for no, _ in pairs_ if (lid, no) not in quotes})
         rows = {r.sentence_no: r for r in store.sentences(b.doc_id, terms=False, numbers=missing)} if missing else {}
-        hash_of = {no: h for pairs_ in digest.ranking.values() for no, h in pairs_}
         new_evidence = {}
-        for lid, nos in picks.items():
+        for lid, pairs_ in picks.items():
             # a sentence read here is the one ranked only if its hash agrees (another run may
             # have replaced the document since its digest was read): otherwise it is left out
-            found = [quotes[lid, no] if (lid, no) in quotes else Quote.of(rows[no], lid) for no in nos
-                     if (lid, no) in quotes or (no in rows and sentence_hash(rows[no].sentence) == hash_of[no])]
+            found = [quotes[lid, no] if (lid, no) in quotes else Quote.of(rows[no], lid) for no, h in pairs_
+                     if (lid, no) in quotes or (no in rows and sentence_hash(rows[no].sentence) == h)]
             if found:
                 new_evidence[lid] = [_evidence(q) for q in found]
         changes.append(Change(before, after, points, appeared, disappeared, new_evidence))

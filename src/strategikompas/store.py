@@ -210,9 +210,9 @@ class Store:
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{self.path}: et dokuments sammendrag kan ikke læses ({type(exc).__name__}); start databasen forfra med --rebuild.") from exc
 
-    def words(self, doc_id: str) -> dict[str, int]:
-        """The document's word counts (lemmas), as ``textstats.word_counts`` gave them when it was stored."""
-        return next((json.loads(text) for _, text in self._rows("words", [doc_id])), {})
+    def words(self, doc_ids: list[str]) -> dict[str, dict[str, int]]:
+        """Each stored document's word counts (lemmas), as ``textstats.word_counts`` gave them when it was stored."""
+        return {d: json.loads(text) for d, text in self._rows("words", doc_ids)}
 
     def hashes(self, doc_ids: list[str]) -> dict[str, frozenset[int]]:
         """Each stored document's sentence hashes (``digest.sentence_hash``)."""

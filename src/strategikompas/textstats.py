@@ -34,18 +34,14 @@ def words(text: str) -> list[str]:
 
 
 def keyness(target: dict[str, int], reference: dict[str, int], top: int = 10) -> list[tuple[str, float]]:
-    """Dunning's log-likelihood (G2) of words over-used in ``target`` against ``reference``."""
-    return _keyness(target, reference.get, sum(reference.values()), top)
-
-
-def _keyness(target: dict[str, int], in_reference, n2: int, top: int) -> list[tuple[str, float]]:
-    """``keyness`` with the reference given as a count per word (``in_reference(word, 0)``) and its size."""
-    n1 = sum(target.values())
+    """Dunning's log-likelihood (G2) of words over-used in ``target`` against ``reference``
+    (the definition ``distinctive_terms`` computes for every column at once)."""
+    n1, n2 = sum(target.values()), sum(reference.values())
     if not n1 or not n2:
         return []
     scored = []
     for word, a in target.items():
-        b = in_reference(word, 0)
+        b = reference.get(word, 0)
         e1 = n1 * (a + b) / (n1 + n2)
         e2 = n2 * (a + b) / (n1 + n2)
         if a <= e1:
