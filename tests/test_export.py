@@ -258,3 +258,60 @@ def test_sheet_named_with_a_quote_keeps_its_filter(tmp_path):
     assert sheet.auto_filter.ref == "A1:B3" and sheet["B3"].value == 4
     workbook = zipfile.ZipFile(tmp_path / "q.xlsx").read("xl/workbook.xml").decode("utf-8")
     assert "&apos;kommunens&apos;&apos; tal&apos;!$A$1:$B$3" in workbook or "'kommunens'' tal'!$A$1:$B$3" in workbook
+
+
+def _long_rows() -> list[list[object]]:
+    texts = ["Almindelig sætning.", "linje\n=ikke en formel", "<b>&</b>", "=1+1", "  mellemrum  ", "\x02styretegn"]
+    return [[texts[i % len(texts)], i, i / 7, None if i % 5 else "afsnit"] for i in range(41)]
+
+
+def _sheet_of(rows):
+    from strategikompas import xlsx
+    from strategikompas.export import _FORMULA_START
+
+    sheet = xlsx.Sheet("lang", [["tekst", "nr", "andel", "afsnit"], *rows], [10, 5, 5, 8], frozenset({0}), frozenset())
+    return xlsx._sheet_xml(sheet, xlsx._Styles(), True, _FORMULA_START)
+
+
+def test_xlsx_long_sheet_written_in_two_halves_reads_back_whole(tmp_path, monkeypatch):
+    """A sheet longer than SPLIT_ROWS is written in two halves at once (the second by a
+    forked process): the XML is byte for byte the one written in one piece, and openpyxl
+    reads every row back in its place."""
+    from openpyxl import load_workbook
+
+    from strategikompas import xlsx
+
+    rows = _long_rows()
+    monkeypatch.setattr(xlsx, "SPLIT_ROWS", 10**9)
+    whole = _sheet_of(rows)
+    monkeypatch.setattr(xlsx, "SPLIT_ROWS", 5)
+    monkeypatch.setattr(xlsx, "_cores", lambda: 2)
+    assert _sheet_of(rows) == whole
+    write_tables(tmp_path / "l.xlsx", [Table("lang", ["tekst", "nr", "andel", "afsnit"], rows)])
+    sheet = load_workbook(tmp_path / "l.xlsx")["lang"]
+    got = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert got == [[str(r[0]).replace("\x02", ""), *r[1:]] for r in rows]
+    assert sheet["A5"].quotePrefix and not sheet["A3"].quotePrefix
+
+
+def test_xlsx_half_whose_process_fails_is_written_by_this_process(monkeypatch):
+    """If the forked process that writes the second half fails, this process writes that
+    half itself: the sheet is the same, nothing is lost or doubled."""
+    import os
+
+    from strategikompas import xlsx
+
+    rows = _long_rows()
+    monkeypatch.setattr(xlsx, "SPLIT_ROWS", 10**9)
+    whole = _sheet_of(rows)
+    monkeypatch.setattr(xlsx, "SPLIT_ROWS", 5)
+    monkeypatch.setattr(xlsx, "_cores", lambda: 2)
+    parent, render = os.getpid(), xlsx._render
+
+    def failing_in_the_child(writer, rows, start, stop):
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return render(writer, rows, start, stop)
+
+    monkeypatch.setattr(xlsx, "_render", failing_in_the_child)
+    assert _sheet_of(rows) == whole

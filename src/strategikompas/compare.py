@@ -14,7 +14,7 @@ from .evaluate import measured_f1
 from .export import Table
 from .extract.model import SECTION_KINDS
 from .store import Store
-from .textstats import cosine_tfidf, distinctive_terms, words
+from .textstats import terms_and_similarity, words
 from .workspace import Workspace
 
 
@@ -188,7 +188,7 @@ class Detail:
     accuracy: dict[str, float] | None = None
     # versions of the same kommune, each beside the one before it (oldest first)
     changes: list[Change] = field(default_factory=list)
-    # per column: its stored sentences (without matched words), read only for the export's sentence sheet
+    # per column: its stored sentences as the export's sentence sheet has them (Store.sheet_rows), read only for it
     rows: list[list] = field(default_factory=list, repr=False)
 
 
@@ -238,14 +238,14 @@ def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | N
                 evidence[lid].append(_evidence(quotes[0], ocr_pages) if quotes else None)
             counts.append({w: n for w, n in words_of[col.doc_id].items() if w not in own_names})
         changes = version_changes(store, result, digests)
-        rows = [store.sentences(d, terms=False) for d in ids] if sentences else []
+        rows = [store.sheet_rows(d, [lid for lid, _ in result.labels]) for d in ids] if sentences else []
     outlines = [digests[d].outline for d in ids]
     structure = structure_rows(outlines) if all(outlines) else []
     accuracy = None
     if book is not None:
         accuracy = measured_f1(ws, book)
     by_kind = [shares_by_kind(digests[d], [lid for lid, _ in result.labels]) for d in ids]
-    return Detail(facts, evidence, distinctive_terms(counts), cosine_tfidf(counts), structure, by_kind, accuracy, changes, rows)
+    return Detail(facts, evidence, *terms_and_similarity(counts), structure, by_kind, accuracy, changes, rows)
 
 
 def _same_period(link, doc: corpus.Document) -> bool:
@@ -444,9 +444,7 @@ def sentence_table(result: Comparison, detail: Detail):
     ids = [lid for lid, _ in result.labels]
     rows = []
     for c, sentences in zip(result.columns, detail.rows, strict=True):
-        for r in sentences:
-            scores = r.scores  # rounded to four decimals when stored
-            rows.append([c.kommune, c.period, c.doc_id, r.sentence_no, r.page, kind_name(r.section_kind), r.section_title or "",
-                         r.sentence, *[1 if lid in r.labels else 0 for lid in ids], *[scores.get(lid, 0.0) for lid in ids]])
+        rows += [[c.kommune, c.period, c.doc_id, n, page, kind_name(kind), title or "", text, *rest]
+                 for n, page, kind, title, text, *rest in sentences]  # scores rounded to four decimals when stored
     return Table("saetninger", ["kommune", "periode", "dokument", "nr", "side", "afsnitstype", "afsnit", "saetning",
                                  *ids, *(f"score_{lid}" for lid in ids)], rows, wrap={"saetning"})

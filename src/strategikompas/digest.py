@@ -70,7 +70,7 @@ class Outline:
 @dataclass
 class Digest:
     evidence: dict[str, list[Quote]]  # label id -> its strongest tagged sentences (at most TOP), strongest first
-    ranking: dict[str, list[tuple[int, int]]]  # label id -> every tagged sentence as (number, hash), strongest first
+    ranking: dict[str, Sequence[Sequence[int]]]  # label id -> every tagged sentence as (number, hash), strongest first
     kinds: dict[str, tuple[int, dict[str, int]]]  # section kind -> (sentences, label id -> how many carry it)
     max_page: int | None
     outline: Outline | None  # None: results stored without a structure
@@ -81,7 +81,7 @@ class Digest:
         labels = sorted({label for r in rows for label in r.labels})
         order = {lid: ranked(rows, lid) for lid in labels}
         evidence = {lid: [Quote.of(r, lid) for r in order[lid][:TOP]] for lid in labels}
-        ranking = {lid: [(r.sentence_no, sentence_hash(r.sentence)) for r in order[lid]] for lid in labels}
+        ranking: dict[str, Sequence[Sequence[int]]] = {lid: [(r.sentence_no, sentence_hash(r.sentence)) for r in order[lid]] for lid in labels}
         kinds: dict[str, tuple[int, Counter[str]]] = {}
         for r in rows:
             n, counts = kinds.get(r.section_kind or "other", (0, Counter()))
@@ -109,7 +109,7 @@ class Digest:
         outline = data.get("outline")
         return cls(
             {lid: [Quote(*q) for q in quotes] for lid, quotes in data["evidence"].items()},
-            {lid: [(int(no), int(h)) for no, h in pairs] for lid, pairs in data["ranking"].items()},
+            dict(data["ranking"]),  # [number, hash] pairs as JSON gave them: a report reads a thousand digests, and each ranks every tagged sentence
             {k: (int(n), dict(c)) for k, (n, c) in data["kinds"].items()},
             data["max_page"],
             None if outline is None else Outline(bool(outline["vision"]), list(outline["principles"]), list(outline["themes"]), list(outline["ocr_pages"])),

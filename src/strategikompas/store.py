@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 import struct
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -194,6 +196,20 @@ class Store:
             for (n, k, t, p, s, _, ctx, h), (lab, sc, te) in zip(rows, parsed, strict=True)
         ]
 
+    def sheet_rows(self, doc_id: str, label_ids: list[str]) -> list[tuple]:
+        """The document's sentences as the export's sentence sheet has them, in order:
+        ``sentence_no, page, section_kind, section_title, sentence``, a 0/1 per label and a
+        score per label (0.0 where none is stored). SQLite reads the labels and scores out of
+        their JSON (no JSON parsed here, no object per sentence: the sheet has every
+        sentence of the corpus)."""
+        marks = ", ".join(["instr(labels, ?) > 0"] * len(label_ids) + ["coalesce(json_extract(scores, ?), 0.0)"] * len(label_ids))
+        params = [json.dumps(lid) for lid in label_ids] + ["$." + json.dumps(lid) for lid in label_ids]
+        return self.db.execute(
+            f"SELECT sentence_no, page, section_kind, section_title, sentence{', ' if marks else ''}{marks} "
+            "FROM sentences WHERE doc_id = ? ORDER BY sentence_no",
+            (*params, doc_id),
+        ).fetchall()
+
     def _rows(self, columns: str, doc_ids: list[str]) -> list[tuple]:
         """``doc_id`` and ``columns`` of the documents' rows (in chunks: SQLite's limit on parameters)."""
         found = []
@@ -206,13 +222,15 @@ class Store:
     def digests(self, doc_ids: list[str]) -> dict[str, Digest]:
         """Each stored document's digest (evidence, shares by section kind, structure titles)."""
         try:
-            return {d: Digest.from_json_dict(json.loads(text)) for d, text in self._rows("digest", doc_ids)}
+            with _no_gc():
+                return {d: Digest.from_json_dict(json.loads(text)) for d, text in self._rows("digest", doc_ids)}
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{self.path}: et dokuments sammendrag kan ikke læses ({type(exc).__name__}); start databasen forfra med --rebuild.") from exc
 
     def words(self, doc_ids: list[str]) -> dict[str, dict[str, int]]:
         """Each stored document's word counts (lemmas), as ``textstats.word_counts`` gave them when it was stored."""
-        return {d: json.loads(text) for d, text in self._rows("words", doc_ids)}
+        with _no_gc():
+            return {d: json.loads(text) for d, text in self._rows("words", doc_ids)}
 
     def hashes(self, doc_ids: list[str]) -> dict[str, frozenset[int]]:
         """Each stored document's sentence hashes (``digest.sentence_hash``)."""
@@ -235,3 +253,17 @@ class Store:
         """Each stored document's sentences and how many carry each label, kept with the
         document when it is stored: a summary reads one row per document, not its sentences."""
         return {doc_id: (n, json.loads(counts)) for doc_id, n, counts in self._rows("n_sentences, label_counts", doc_ids)}
+
+
+@contextmanager
+def _no_gc():
+    """Python's cyclic garbage collector paused while many JSON objects are made at once:
+    they hold no cycles, and its passes over them took half the time of reading a thousand
+    digests (1.1 s against 0.5-0.7 s)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -71,9 +71,26 @@ def distinctive_terms(counts: list[dict[str, int]], top: int = 10) -> list[list[
     """Each column's keyness (``keyness``) against all the other columns together, for
     every column and word at once: the reference of a column is the total minus its own
     counts (numpy, imported here)."""
+    vocab, tf = _matrix(counts)
+    return _keyness_of(vocab, tf, top)
+
+
+def cosine_tfidf(counts: list[dict[str, int]]) -> list[list[float]]:
+    """Cosine similarity of TF-IDF vectors (smooth idf, as scikit-learn's default), as
+    one matrix product: the documents' weighted, normalised vectors times their transpose
+    (numpy, imported here: only export, report and compare's similarity need it)."""
+    return _cosine_of(_matrix(counts)[1])
+
+
+def terms_and_similarity(counts: list[dict[str, int]], top: int = 10) -> tuple[list[list[tuple[str, float]]], list[list[float]]]:
+    """``distinctive_terms`` and ``cosine_tfidf`` of the same columns, their matrix built once."""
+    vocab, tf = _matrix(counts)
+    return _keyness_of(vocab, tf, top), _cosine_of(tf)
+
+
+def _keyness_of(vocab, a, top: int) -> list[list[tuple[str, float]]]:
     import numpy as np
 
-    vocab, a = _matrix(counts)
     total = a.sum(axis=0)
     size = total.sum()
     n1 = a.sum(axis=1)[:, None]
@@ -85,7 +102,7 @@ def distinctive_terms(counts: list[dict[str, int]], top: int = 10) -> list[list[
         g2 = 2 * (a * np.log(a / e1) + np.where(b > 0, b * np.log(b / e2), 0.0))
     over = (a > 0) & (a > e1) & (n1 > 0) & (n2 > 0)
     out = []
-    for i in range(len(counts)):
+    for i in range(a.shape[0]):
         found = np.flatnonzero(over[i])
         if len(found) > top:  # the top values and every tie with the last of them
             cut = np.partition(g2[i, found], len(found) - top)[len(found) - top]
@@ -94,14 +111,10 @@ def distinctive_terms(counts: list[dict[str, int]], top: int = 10) -> list[list[
     return out
 
 
-def cosine_tfidf(counts: list[dict[str, int]]) -> list[list[float]]:
-    """Cosine similarity of TF-IDF vectors (smooth idf, as scikit-learn's default), as
-    one matrix product: the documents' weighted, normalised vectors times their transpose
-    (numpy, imported here: only export, report and compare's similarity need it)."""
+def _cosine_of(tf) -> list[list[float]]:
     import numpy as np
 
-    n = len(counts)
-    _, tf = _matrix(counts)
+    n = tf.shape[0]
     df = np.count_nonzero(tf, axis=0)
     weights = tf * (np.log((1 + n) / (1 + df)) + 1)
     norms = np.linalg.norm(weights, axis=1)

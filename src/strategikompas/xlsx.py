@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 import numbers
+import os
 import re
 import zipfile
 from collections.abc import Sequence
@@ -163,20 +164,27 @@ class _Rows:
         template = self.templates[kinds]
         if template is not None:
             text, texts, floats = template
-            values = list(row)
-            if not floats or math.isfinite(sum(values[i] for i in floats)):  # type: ignore[misc]
+            # one test over the row's text cells joined ("\n" is written as it is): most rows
+            # need no escaping, no quote prefix and no cut
+            joined = "\n" + "\n".join([cast(str, row[i]) for i in texts])
+            if (not floats or math.isfinite(sum([cast(float, row[i]) for i in floats]))) and not _formula_after_newline(joined, self.formula_start):
+                if not _NEEDS_ESCAPE.search(joined) and len(joined) <= MAX_CELL_TEXT:
+                    return text.format(number, *row)
+                values = list(row)
                 for i in texts:
-                    value = cast(str, values[i])  # the template's text columns hold str
-                    if value.startswith(self.formula_start):
-                        break
+                    value = cast(str, values[i])
                     if _NEEDS_ESCAPE.search(value) or len(value) > MAX_CELL_TEXT:
                         values[i] = escape(_clean(value), _ESCAPES)
-                else:
-                    return text.format(number, *values)
+                return text.format(number, *values)
         return _row_xml(number, row, self.letters, self.styles, self.quoted, self.formula_start)
 
 
-def _sheet_xml(sheet: Sheet, styles: _Styles, selected: bool, formula_start: tuple[str, ...]) -> str:
+def _formula_after_newline(joined: str, formula_start: tuple[str, ...]) -> bool:
+    """Whether a cell of ``joined`` (each cell after a "\n") starts like a formula."""
+    return any("\n" + start in joined for start in formula_start)
+
+
+def _sheet_xml(sheet: Sheet, styles: _Styles, selected: bool, formula_start: tuple[str, ...]) -> bytes:
     n_cols = max((len(r) for r in sheet.rows), default=0)
     letters = [column_letter(i) for i in range(n_cols)]
 
@@ -187,24 +195,74 @@ def _sheet_xml(sheet: Sheet, styles: _Styles, selected: bool, formula_start: tup
     body = [attr(styles.get(percent=i in sheet.percent, wrap=i in sheet.wrap)) for i in range(n_cols)]
     quoted = [attr(styles.get(percent=i in sheet.percent, wrap=i in sheet.wrap, quote=True)) for i in range(n_cols)]
     writer = _Rows(letters, body, quoted, formula_start)
-    rows = [_row_xml(1, sheet.rows[0], letters, header, quoted, formula_start)] if sheet.rows else []
-    rows += [writer.xml(number, row) for number, row in enumerate(sheet.rows[1:], start=2)]
+    first = _row_xml(1, sheet.rows[0], letters, header, quoted, formula_start).encode() if sheet.rows else b""
+    rows = _body_rows(writer, sheet.rows)
     cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w:g}" customWidth="1"/>' for i, w in enumerate(sheet.widths))
     view = ('<sheetViews><sheetView workbookViewId="0"' + (' tabSelected="1"' if selected else "") + ">"
             '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
             '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>')
     last = f"{letters[-1]}{max(1, len(sheet.rows))}" if letters else ""
-    return (
+    head = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         + (f'<dimension ref="A1:{last}"/>' if last else "")
         + view
         + '<sheetFormatPr defaultRowHeight="15"/>'
         + (f"<cols>{cols}</cols>" if cols else "")
-        + f"<sheetData>{''.join(rows)}</sheetData>"
-        + (f'<autoFilter ref="A1:{last}"/>' if last else "")
-        + "</worksheet>"
+        + "<sheetData>"
     )
+    tail = "</sheetData>" + (f'<autoFilter ref="A1:{last}"/>' if last else "") + "</worksheet>"
+    return b"".join([head.encode(), first, *rows, tail.encode()])
+
+
+SPLIT_ROWS = 20_000  # a sheet this long is written in two halves at once, the second in a forked process
+
+
+def _render(writer: _Rows, rows: Sequence[Sequence[object]], start: int, stop: int) -> bytes:
+    """Rows ``start`` .. ``stop`` - 1 of a sheet (row 0 is the header, written apart) as XML."""
+    return "".join([writer.xml(number + 1, rows[number]) for number in range(start, stop)]).encode()
+
+
+def _body_rows(writer: _Rows, rows: Sequence[Sequence[object]]) -> list[bytes]:
+    """The XML of every row after the header. A long sheet (the sentence sheet: a million
+    cells) is written on both cores: a forked process writes the second half while this one
+    writes the first (the fork shares the rows, nothing is copied to it), and hands its
+    bytes back through a pipe. If the fork is not possible or its process fails, this
+    process writes that half itself: the result is the same."""
+    n = len(rows)
+    if n - 1 < SPLIT_ROWS or not hasattr(os, "fork") or _cores() < 2:
+        return [_render(writer, rows, 1, n)]
+    middle = (n + 1) // 2
+    try:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return [_render(writer, rows, 1, n)]
+    if pid == 0:  # the child: its half, to the pipe, and out without running the parent's clean-up
+        status = 1
+        try:
+            os.close(read_end)
+            data = _render(writer, rows, middle, n)
+            with os.fdopen(write_end, "wb") as out:
+                out.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    pipe = os.fdopen(read_end, "rb")
+    try:
+        first = _render(writer, rows, 1, middle)
+        second = pipe.read()
+    finally:  # closed first: a child still writing (this process was interrupted) stops on the broken pipe
+        pipe.close()
+        _, status = os.waitpid(pid, 0)
+    if status != 0:
+        second = _render(writer, rows, middle, n)
+    return [first, second]
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def filter_range(sheet: Sheet) -> str | None:
