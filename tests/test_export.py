@@ -265,12 +265,12 @@ def _long_rows() -> list[list[object]]:
     return [[texts[i % len(texts)], i, i / 7, None if i % 5 else "afsnit"] for i in range(41)]
 
 
-def _sheet_of(rows):
+def _sheet_of(rows, split=True):
     from strategikompas import xlsx
     from strategikompas.export import _FORMULA_START
 
     sheet = xlsx.Sheet("lang", [["tekst", "nr", "andel", "afsnit"], *rows], [10, 5, 5, 8], frozenset({0}), frozenset())
-    return xlsx._sheet_xml(sheet, xlsx._Styles(), True, _FORMULA_START)
+    return xlsx._sheet_xml(sheet, xlsx._Styles(), True, _FORMULA_START, split)
 
 
 def test_xlsx_long_sheet_written_in_two_halves_reads_back_whole(tmp_path, monkeypatch):
@@ -285,7 +285,6 @@ def test_xlsx_long_sheet_written_in_two_halves_reads_back_whole(tmp_path, monkey
     monkeypatch.setattr(xlsx, "SPLIT_ROWS", 10**9)
     whole = _sheet_of(rows)
     monkeypatch.setattr(xlsx, "SPLIT_ROWS", 5)
-    monkeypatch.setattr(xlsx, "_cores", lambda: 2)
     assert _sheet_of(rows) == whole
     write_tables(tmp_path / "l.xlsx", [Table("lang", ["tekst", "nr", "andel", "afsnit"], rows)])
     sheet = load_workbook(tmp_path / "l.xlsx")["lang"]
@@ -305,7 +304,6 @@ def test_xlsx_half_whose_process_fails_is_written_by_this_process(monkeypatch):
     monkeypatch.setattr(xlsx, "SPLIT_ROWS", 10**9)
     whole = _sheet_of(rows)
     monkeypatch.setattr(xlsx, "SPLIT_ROWS", 5)
-    monkeypatch.setattr(xlsx, "_cores", lambda: 2)
     parent, render = os.getpid(), xlsx._render
 
     def failing_in_the_child(writer, rows, start, stop):

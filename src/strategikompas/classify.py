@@ -34,7 +34,7 @@ from .extract.detect import detect
 from .extract.meta import language_name
 from .extract.model import page_span
 from .extract.structure import HEADING_MARK
-from .fileio import sha256_file
+from .fileio import sha256_file, usable_cores
 from .names import file_or_kommune
 from .nlp import pipeline, pipeline_id
 from .revisions import ALGORITHM, EXTRACTOR_VERSION
@@ -180,8 +180,7 @@ def jobs_to_use(jobs: int | None = None) -> int:
         if number < 1:
             raise InputError(f"{name} skal være mindst 1.")
         return number
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(8, cores))
+    return max(1, min(8, usable_cores()))
 
 
 @dataclass

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TypeGuard
 
 from .errors import InputError
-from .fileio import atomic_open, atomic_write_bytes
+from .fileio import atomic_open, atomic_write_bytes, usable_cores
 from .xlsx import Sheet, workbook_bytes
 
 DIALECTS = ("excel-dk", "standard")
@@ -152,7 +152,7 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> None:
         sized = [(XLSX_WRAP_WIDTH if i in wrap and w > XLSX_WRAP_WIDTH else min(w, XLSX_MAX_WIDTH)) + 2 for i, w in enumerate(widths)]
         sheets.append(Sheet(_sheet_title(table.name, used), [table.columns, *table.rows], sized, frozenset(wrap),
                             frozenset(i for i, p in enumerate(percent) if p)))
-    atomic_write_bytes(path, workbook_bytes(sheets, _FORMULA_START))
+    atomic_write_bytes(path, workbook_bytes(sheets, _FORMULA_START, split=usable_cores() >= 2))
 
 
 def _sheet_title(name: str, used: set[str]) -> str:

@@ -1,6 +1,7 @@
 """Atomic file writes: a temporary file in the same folder, then a rename.
 
-An interrupted run leaves either the old file or the new one, never half of one."""
+An interrupted run leaves either the old file or the new one, never half of one. Also the
+number of cores a run may spread its writing or work over (``usable_cores``)."""
 
 from __future__ import annotations
 
@@ -121,3 +122,8 @@ def locked(path: Path, on_wait=_say_waiting) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -184,7 +184,7 @@ def _formula_after_newline(joined: str, formula_start: tuple[str, ...]) -> bool:
     return any("\n" + start in joined for start in formula_start)
 
 
-def _sheet_xml(sheet: Sheet, styles: _Styles, selected: bool, formula_start: tuple[str, ...]) -> bytes:
+def _sheet_xml(sheet: Sheet, styles: _Styles, selected: bool, formula_start: tuple[str, ...], split: bool = False) -> bytes:
     n_cols = max((len(r) for r in sheet.rows), default=0)
     letters = [column_letter(i) for i in range(n_cols)]
 
@@ -196,7 +196,7 @@ def _sheet_xml(sheet: Sheet, styles: _Styles, selected: bool, formula_start: tup
     quoted = [attr(styles.get(percent=i in sheet.percent, wrap=i in sheet.wrap, quote=True)) for i in range(n_cols)]
     writer = _Rows(letters, body, quoted, formula_start)
     first = _row_xml(1, sheet.rows[0], letters, header, quoted, formula_start).encode() if sheet.rows else b""
-    rows = _body_rows(writer, sheet.rows)
+    rows = _body_rows(writer, sheet.rows, split)
     cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w:g}" customWidth="1"/>' for i, w in enumerate(sheet.widths))
     view = ('<sheetViews><sheetView workbookViewId="0"' + (' tabSelected="1"' if selected else "") + ">"
             '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
@@ -223,14 +223,14 @@ def _render(writer: _Rows, rows: Sequence[Sequence[object]], start: int, stop: i
     return "".join([writer.xml(number + 1, rows[number]) for number in range(start, stop)]).encode()
 
 
-def _body_rows(writer: _Rows, rows: Sequence[Sequence[object]]) -> list[bytes]:
+def _body_rows(writer: _Rows, rows: Sequence[Sequence[object]], split: bool) -> list[bytes]:
     """The XML of every row after the header. A long sheet (the sentence sheet: a million
     cells) is written on both cores: a forked process writes the second half while this one
     writes the first (the fork shares the rows, nothing is copied to it), and hands its
     bytes back through a pipe. If the fork is not possible or its process fails, this
     process writes that half itself: the result is the same."""
     n = len(rows)
-    if n - 1 < SPLIT_ROWS or not hasattr(os, "fork") or _cores() < 2:
+    if n - 1 < SPLIT_ROWS or not hasattr(os, "fork") or not split:
         return [_render(writer, rows, 1, n)]
     middle = (n + 1) // 2
     try:
@@ -261,20 +261,18 @@ def _body_rows(writer: _Rows, rows: Sequence[Sequence[object]]) -> list[bytes]:
     return [first, second]
 
 
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
 def filter_range(sheet: Sheet) -> str | None:
     n_cols = max((len(r) for r in sheet.rows), default=0)
     return f"$A$1:${column_letter(n_cols - 1)}${max(1, len(sheet.rows))}" if n_cols else None
 
 
-def workbook_bytes(sheets: Sequence[Sheet], formula_start: tuple[str, ...]) -> bytes:
+def workbook_bytes(sheets: Sequence[Sheet], formula_start: tuple[str, ...], split: bool = False) -> bytes:
     """The xlsx file of these sheets (titles unique, at most 31 characters, no []:*?/\\).
-    A text cell that starts with one of ``formula_start`` gets Excel's quote prefix."""
+    A text cell that starts with one of ``formula_start`` gets Excel's quote prefix. With
+    ``split`` (two cores or more), a sheet longer than ``SPLIT_ROWS`` is written in two
+    halves at once."""
     styles = _Styles()
-    sheet_xml = [_sheet_xml(s, styles, i == 0, formula_start) for i, s in enumerate(sheets)]
+    sheet_xml = [_sheet_xml(s, styles, i == 0, formula_start, split) for i, s in enumerate(sheets)]
     names = "".join(f'<sheet name={quoteattr(s.title)} sheetId="{i + 1}" r:id="rId{i + 1}"/>' for i, s in enumerate(sheets))
     defined = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
