@@ -123,6 +123,25 @@ def test_export_command_writes_every_table_to_xlsx(runner, workspace_dir, tmp_pa
     for row in matrix.iter_rows(min_row=2, values_only=True):  # each share beside its count and base
         values = dict(zip(header, row, strict=True))
         assert values["antal_borger"] == round(values["borger"] * values["saetninger"])
+    # the sentence sheet (read by SQLite out of the stored JSON) says what the store's rows say
+    from strategikompas.store import Store
+    from strategikompas.workspace import open_workspace
+
+    sheet = book["saetninger"]
+    columns = [c.value for c in sheet[1]]
+    ids = [c for c in columns if f"score_{c}" in columns]
+    by_doc: dict[str, list[dict]] = {}
+    for row in sheet.iter_rows(min_row=2, values_only=True):
+        by_doc.setdefault(row[columns.index("dokument")], []).append(dict(zip(columns, row, strict=True)))
+    assert by_doc and len(ids) == 10
+    with Store(open_workspace(workspace_dir).store_path) as store:
+        for doc_id, got in by_doc.items():
+            stored = store.sentences(doc_id, terms=False)
+            assert [g["nr"] for g in got] == [r.sentence_no for r in stored]
+            for g, r in zip(got, stored, strict=True):
+                assert g["saetning"] == r.sentence and g["side"] == r.page
+                assert {lid for lid in ids if g[lid] == 1} == set(r.labels) and all(g[lid] in (0, 1) for lid in ids)
+                assert [g[f"score_{lid}"] for lid in ids] == [r.scores.get(lid, 0.0) for lid in ids]
 
 
 def test_export_command_csv_per_table(runner, workspace_dir, tmp_path):
