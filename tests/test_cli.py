@@ -313,3 +313,22 @@ def test_no_document_hint_suggested_fetch_for_a_kommune_without_url(runner, work
     assert result.exit_code == 2
     said = " ".join(result.output.split())
     assert "strategikompas fetch Aarhus" not in said and "linksamling import" in said and "strategikompas add Aarhus FILE" in said
+
+
+def test_manifest_rewritten_in_place_is_read_again(workspace_dir):
+    """A manifest read once is not parsed again while its bytes are the same; written
+    again in place at once with other text of the same length, the next read has the new
+    text (the bytes decide, not the file's size or time), and a read gives a list of its own."""
+    from strategikompas import corpus
+
+    path = workspace_dir / "corpus" / "manifest.csv"
+    first = corpus.load_manifest(path)
+    again = corpus.load_manifest(path)
+    assert again == first and again is not first
+    again.clear()
+    assert corpus.load_manifest(path) == first
+    text = path.read_text(encoding="utf-8")
+    assert ",2025,2030," in text
+    path.write_text(text.replace(",2025,2030,", ",2025,2031,", 1), encoding="utf-8")  # same size, same instant
+    assert [d.end_year for d in corpus.load_manifest(path)] != [d.end_year for d in first]
+    assert 2031 in [d.end_year for d in corpus.load_manifest(path)]

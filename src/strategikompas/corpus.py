@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -45,14 +46,29 @@ class Document:
         return self.file
 
 
+_READ: dict[tuple, list[Document]] = {}  # the last manifest parsed, by its path and the hash of its bytes
+
+
 def load_manifest(path: Path, *, include_attempts: bool = False) -> list[Document]:
     """The manifest's documents. A row with an empty ``file`` and a ``status`` records a
     fetch attempt that got no document (see ``fetch``); it is skipped unless
-    ``include_attempts``."""
+    ``include_attempts``. A command reads it several times (the report: five): the same
+    bytes are parsed once (0.05 s a time at 1,000 documents)."""
     path = Path(path)
-    if not path.is_file():
-        raise DataFileError(path, "korpusmanifestet findes ikke (kør 'strategikompas init DIR' eller 'strategikompas fetch')")
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise DataFileError(path, "korpusmanifestet findes ikke (kør 'strategikompas init DIR' eller 'strategikompas fetch')") from None
+    key = (str(path), include_attempts, hashlib.blake2b(data, digest_size=16).digest())
+    if key not in _READ:
+        docs = _parse_manifest(path, data, include_attempts)
+        _READ.clear()
+        _READ[key] = docs
+    return list(_READ[key])  # a list of its own (the documents are frozen)
+
+
+def _parse_manifest(path: Path, data: bytes, include_attempts: bool) -> list[Document]:
+    with io.StringIO(data.decode("utf-8-sig"), newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
