@@ -43,7 +43,7 @@ def test_keyness_finds_overused_word_and_skips_stop_words():
 
 
 def test_cosine_identical_and_disjoint():
-    m = textstats.cosine_tfidf([{"a": 2, "b": 1}, {"a": 2, "b": 1}, {"c": 3}])
+    _, m = textstats.terms_and_similarity([{"a": 2, "b": 1}, {"a": 2, "b": 1}, {"c": 3}])
     assert abs(m[0][1] - 1.0) < 1e-9 and m[0][2] == 0.0 and abs(m[2][2] - 1.0) < 1e-9
 
 
@@ -254,7 +254,8 @@ def test_distinctive_terms_and_cosine_equal_the_pairwise_definitions():
     rng = random.Random(7)
     vocab = [f"ord{i}" for i in range(60)]
     counts = [{w: rng.randint(1, 6) for w in rng.sample(vocab, 25)} for _ in range(5)] + [{}]
-    for i, terms in enumerate(textstats.distinctive_terms(counts)):
+    distinctive, matrix = textstats.terms_and_similarity(counts)
+    for i, terms in enumerate(distinctive):
         reference: dict[str, int] = {}
         for j, other in enumerate(counts):
             if j != i:
@@ -267,7 +268,6 @@ def test_distinctive_terms_and_cosine_equal_the_pairwise_definitions():
     df = {w: sum(w in c for c in counts) for c in counts for w in c}
     vec = [{w: tf * (math.log((1 + n) / (1 + df[w])) + 1) for w, tf in c.items()} for c in counts]
     norm = [math.sqrt(sum(v * v for v in x.values())) for x in vec]
-    matrix = textstats.cosine_tfidf(counts)
     for i in range(n):
         for j in range(n):
             expected = sum(v * vec[j].get(w, 0.0) for w, v in vec[i].items()) / (norm[i] * norm[j]) if norm[i] and norm[j] else 0.0

@@ -292,6 +292,25 @@ def _sheet_of(rows, split=True):
     return xlsx._sheet_xml(sheet, xlsx._Styles(), True, _FORMULA_START, split)
 
 
+def _writers(monkeypatch, tmp_path, rows) -> set[str]:
+    """Which processes wrote a part of the sheet of ``rows``: each call of ``_render``
+    leaves a file named for this process or a forked one."""
+    import os
+
+    from strategikompas import xlsx
+
+    parent, render = os.getpid(), xlsx._render
+
+    def recording(writer, rows, start, stop):
+        (tmp_path / ("this" if os.getpid() == parent else "forked")).write_text(str(start))
+        return render(writer, rows, start, stop)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(xlsx, "_render", recording)
+        _sheet_of(rows)
+    return {p.name for p in tmp_path.iterdir() if p.name in ("this", "forked")}
+
+
 def test_xlsx_long_sheet_written_in_two_halves_reads_back_whole(tmp_path, monkeypatch):
     """A sheet longer than SPLIT_ROWS is written in two halves at once (the second by a
     forked process): the XML is byte for byte the one written in one piece, and openpyxl
@@ -305,6 +324,7 @@ def test_xlsx_long_sheet_written_in_two_halves_reads_back_whole(tmp_path, monkey
     whole = _sheet_of(rows)
     monkeypatch.setattr(xlsx, "SPLIT_ROWS", 5)
     assert _sheet_of(rows) == whole
+    assert _writers(monkeypatch, tmp_path, rows) == {"this", "forked"}  # the halves really were written by two processes
     write_tables(tmp_path / "l.xlsx", [Table("lang", ["tekst", "nr", "andel", "afsnit"], rows)])
     sheet = load_workbook(tmp_path / "l.xlsx")["lang"]
     got = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
@@ -312,7 +332,7 @@ def test_xlsx_long_sheet_written_in_two_halves_reads_back_whole(tmp_path, monkey
     assert sheet["A5"].quotePrefix and not sheet["A3"].quotePrefix
 
 
-def test_xlsx_half_whose_process_fails_is_written_by_this_process(monkeypatch):
+def test_xlsx_half_whose_process_fails_is_written_by_this_process(monkeypatch, tmp_path):
     """If the forked process that writes the second half fails, this process writes that
     half itself: the sheet is the same, nothing is lost or doubled."""
     import os
@@ -327,8 +347,10 @@ def test_xlsx_half_whose_process_fails_is_written_by_this_process(monkeypatch):
 
     def failing_in_the_child(writer, rows, start, stop):
         if os.getpid() != parent:
+            (tmp_path / "forked").write_text(str(start))
             raise RuntimeError("the child fails")
         return render(writer, rows, start, stop)
 
     monkeypatch.setattr(xlsx, "_render", failing_in_the_child)
     assert _sheet_of(rows) == whole
+    assert (tmp_path / "forked").exists()  # a forked process did start on its half, and failed

@@ -35,7 +35,7 @@ def words(text: str) -> list[str]:
 
 def keyness(target: dict[str, int], reference: dict[str, int], top: int = 10) -> list[tuple[str, float]]:
     """Dunning's log-likelihood (G2) of words over-used in ``target`` against ``reference``
-    (the definition ``distinctive_terms`` computes for every column at once)."""
+    (the definition ``terms_and_similarity`` computes for every column at once)."""
     n1, n2 = sum(target.values()), sum(reference.values())
     if not n1 or not n2:
         return []
@@ -67,23 +67,14 @@ def _matrix(counts: list[dict[str, int]]):
     return np.array(list(index), dtype=object), tf
 
 
-def distinctive_terms(counts: list[dict[str, int]], top: int = 10) -> list[list[tuple[str, float]]]:
-    """Each column's keyness (``keyness``) against all the other columns together, for
-    every column and word at once: the reference of a column is the total minus its own
-    counts (numpy, imported here)."""
-    vocab, tf = _matrix(counts)
-    return _keyness_of(vocab, tf, top)
-
-
-def cosine_tfidf(counts: list[dict[str, int]]) -> list[list[float]]:
-    """Cosine similarity of TF-IDF vectors (smooth idf, as scikit-learn's default), as
-    one matrix product: the documents' weighted, normalised vectors times their transpose
-    (numpy, imported here: only export, report and compare's similarity need it)."""
-    return _cosine_of(_matrix(counts)[1])
-
-
 def terms_and_similarity(counts: list[dict[str, int]], top: int = 10) -> tuple[list[list[tuple[str, float]]], list[list[float]]]:
-    """``distinctive_terms`` and ``cosine_tfidf`` of the same columns, their matrix built once."""
+    """Each column's distinctive words and the columns' similarity, from one count matrix.
+
+    Distinctive words: each column's keyness (``keyness``) against all the other columns
+    together, for every column and word at once (the reference of a column is the total
+    minus its own counts). Similarity: the cosine of TF-IDF vectors (smooth idf, as
+    scikit-learn's default), as one matrix product of the weighted, normalised vectors
+    (numpy, imported here: only export, report and compare's similarity need it)."""
     vocab, tf = _matrix(counts)
     return _keyness_of(vocab, tf, top), _cosine_of(tf)
 
