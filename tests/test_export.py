@@ -289,7 +289,7 @@ def _sheet_of(rows, split=True):
     from strategikompas.export import _FORMULA_START
 
     sheet = xlsx.Sheet("lang", [["tekst", "nr", "andel", "afsnit"], *rows], [10, 5, 5, 8], frozenset({0}), frozenset())
-    return xlsx._sheet_xml(sheet, xlsx._Styles(), True, _FORMULA_START, split)
+    return b"".join(xlsx._sheet_xml(sheet, xlsx._Styles(), True, _FORMULA_START, split))
 
 
 def _writers(monkeypatch, tmp_path, rows) -> set[str]:
@@ -354,3 +354,102 @@ def test_xlsx_half_whose_process_fails_is_written_by_this_process(monkeypatch, t
     monkeypatch.setattr(xlsx, "_render", failing_in_the_child)
     assert _sheet_of(rows) == whole
     assert (tmp_path / "forked").exists()  # a forked process did start on its half, and failed
+
+
+def _values(path) -> dict[str, list[tuple]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+
+
+def _export_split(ws_root, target, monkeypatch, split: bool, in_child=None, in_parent=None):
+    """``export_all`` of the workspace to ``target``, its sentence sheet split over two
+    processes (``split``: the bundled corpus is short, so the limit is lowered) or not;
+    ``in_child`` / ``in_parent`` wrap ``compare.sentence_rows`` in that process."""
+    import os
+
+    from strategikompas import codebook, fullexport, xlsx
+    from strategikompas import compare as cmp
+    from strategikompas.workspace import open_workspace
+
+    ws = open_workspace(ws_root)
+    parent, read = os.getpid(), cmp.sentence_rows
+
+    def sentence_rows(ws_, result, columns):
+        wrap = in_parent if os.getpid() == parent else in_child
+        return wrap(read, ws_, result, columns) if wrap else read(ws_, result, columns)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(xlsx, "SPLIT_ROWS", 10 if split else 10**9)
+        patch.setattr(fullexport, "usable_cores", lambda: 2)
+        patch.setattr(cmp, "sentence_rows", sentence_rows)
+        fullexport.export_all(ws, codebook.load(ws.codebook_path), target)
+    return _values(target)
+
+
+def test_export_sentence_sheet_read_and_written_in_two_processes_is_the_one_written_in_one(compared_workspace, tmp_path, monkeypatch):
+    # The later documents' sentences are read and written as XML (deflated) in a forked
+    # process while this one does the rest: every sheet reads back the same, and the
+    # forked process really did read its documents.
+    import os
+
+    whole = _export_split(compared_workspace, tmp_path / "one.xlsx", monkeypatch, split=False)
+    assert len(whole["saetninger"]) > 20
+
+    def recording(read, ws, result, columns):
+        (tmp_path / f"read-by-{os.getpid()}").write_text(",".join(c.doc_id for c in columns))
+        return read(ws, result, columns)
+
+    split = _export_split(compared_workspace, tmp_path / "two.xlsx", monkeypatch, split=True, in_child=recording)
+    assert split == whole
+    child = [p.read_text().split(",") for p in tmp_path.glob("read-by-*")]
+    docs = {row[2] for row in whole["saetninger"][1:]}
+    assert len(child) == 1 and child[0] and set(child[0]) < docs  # the child read some of the documents, not all
+
+
+def test_export_sentence_sheet_whose_forked_process_fails_is_written_whole_here(compared_workspace, tmp_path, monkeypatch):
+    whole = _export_split(compared_workspace, tmp_path / "one.xlsx", monkeypatch, split=False)
+
+    def failing(read, ws, result, columns):
+        raise RuntimeError("the child fails")
+
+    assert _export_split(compared_workspace, tmp_path / "two.xlsx", monkeypatch, split=True, in_child=failing) == whole
+
+
+def test_export_sentence_sheet_bug_rows_numbered_wrong_when_the_store_changed_after_the_sentences_were_counted(compared_workspace, tmp_path, monkeypatch):
+    # The forked process numbers its rows after the count of the earlier documents'
+    # sentences; if the store holds another number by the time they are read here (a
+    # classify run in between), its rows would leave a gap or overwrite others. They are
+    # then read and numbered here: the sheet holds every row read, once, in order.
+    whole = _export_split(compared_workspace, tmp_path / "one.xlsx", monkeypatch, split=False)
+    dropped = []
+
+    def one_less(read, ws, result, columns):
+        rows = read(ws, result, columns)
+        if not dropped:  # the parent's first read: its documents
+            dropped.append(rows.pop(0))
+        return rows
+
+    split = _export_split(compared_workspace, tmp_path / "two.xlsx", monkeypatch, split=True, in_parent=one_less)
+    expected = [row for row in whole["saetninger"] if row[2:4] != tuple(dropped[0][2:4])]  # (dokument, nr) names a sentence
+    assert split["saetninger"] == expected and len(expected) == len(whole["saetninger"]) - 1
+
+
+def test_zip_archive_of_pieces_deflated_here_and_elsewhere_reads_back(tmp_path):
+    # a member made of bytes deflated here and parts deflated by another process (raw
+    # deflate streams one after another): zipfile reads each member back whole, CRC checked
+    import zipfile
+
+    from strategikompas import xlsx
+
+    texts = [b"<a>" * 5000, b"", "æøå\n".encode() * 3000, b"x"]
+    parts = [xlsx.Part(t, 1, xlsx.deflated(t)) for t in texts]
+    members = [("one.xml", [texts[0]]), ("mixed.xml", [texts[0], parts[2], texts[3], parts[1], parts[0]]), ("parts.xml", parts), ("empty.xml", [])]
+    data = xlsx.zip_archive(members)
+    assert data == xlsx.zip_archive(members)  # the same pieces, the same bytes
+    (tmp_path / "a.zip").write_bytes(data)
+    with zipfile.ZipFile(tmp_path / "a.zip") as archive:
+        assert archive.testzip() is None
+        assert archive.read("mixed.xml") == texts[0] + texts[2] + texts[3] + texts[1] + texts[0]
+        assert archive.read("parts.xml") == b"".join(texts) and archive.read("empty.xml") == b""

@@ -3,6 +3,8 @@ kommune with itself over time, and facts that belong to the compared document.""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from strategikompas import compare as cmp
@@ -275,7 +277,48 @@ def test_unreadable_digest_is_a_clear_error_naming_the_store(tmp_path):
     with sqlite3.connect(path) as db:
         db.execute("UPDATE documents SET digest = '{}', hashes = x'0102'")
     with Store(path) as store:
-        for read in (store.digests, store.hashes):
+        for read in (store.digests, store.hashes, lambda ids: store.digests(ids, evidence=False)):
             with pytest.raises(InputError, match="--rebuild") as caught:
                 read(["a"])
             assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("damage", ["'not json'", """'{"ranking": {"data": "@@not base64@@"}, "kinds": {}, "max_page": null}'"""])
+def test_unreadable_digest_read_without_its_quotes_is_the_same_clear_error(tmp_path, damage):
+    # without its quotes, SQLite edits the JSON (malformed: an OperationalError of its own)
+    # and the ranking is packed text (damaged: a base64 error): both are the store's message
+    from strategikompas.errors import InputError
+
+    path = tmp_path / "s.sqlite"
+    with Store(path) as store:
+        store.put_document("a", "Testby", "T", "a", "fp", "p", [_row(1, "Vi bruger data.", ["data"])], "now")
+        store.db.execute(f"UPDATE documents SET digest = {damage}")
+        with pytest.raises(InputError, match="--rebuild"):
+            store.digests(["a"], evidence=False)
+
+
+def test_version_changes_are_the_same_without_quotes_and_from_a_ranking_stored_as_lists(tmp_path):
+    # The report reads digests without their quotes (the sentences it quotes are read by
+    # number) and a store written before the ranking was packed holds [number, hash] lists:
+    # the changes are the same in all three cases.
+    from strategikompas.digest import TOP, Ranking
+
+    _, _, result = _pair(0.5, 0.5)
+    shared = [_row(i, f"Vi bruger data til opgave nummer {i}.", ["data", "borger"][: 1 + i % 2], 0.99 - i / 1000) for i in range(1, TOP + 3)]
+    rows_new = [*shared[:3], _row(TOP + 3, "Vi deler data med regionen.", ["data"], 0.995), *shared[3:], _row(TOP + 4, "Borgerne får svar.", ["borger"], 0.4)]
+    with Store(tmp_path / "s.sqlite") as store:
+        store.put_document("a", "Testby", "T", "a", "fp", "p", shared, "now", strategy=_strategy().to_json_dict())
+        store.put_document("b", "Testby", "T", "b", "fp", "p", rows_new, "now", strategy=_strategy("Ny").to_json_dict())
+        quoted = cmp.version_changes(store, result, store.digests(["a", "b"]))
+        unquoted = cmp.version_changes(store, result, store.digests(["a", "b"], evidence=False))
+        as_lists = {d: json.loads(text) for d, text in store.db.execute("SELECT doc_id, digest FROM documents")}
+        for d, data in as_lists.items():
+            data["ranking"] = {lid: [list(pair) for pair in Ranking(text)] for lid, text in data["ranking"].items()}
+            store.db.execute("UPDATE documents SET digest = ? WHERE doc_id = ?", (json.dumps(data), d))
+        old_format = store.digests(["a", "b"])
+        assert {lid: list(r) for lid, r in old_format["b"].ranking.items()} == {lid: list(r) for lid, r in store.digests(["b"])["b"].ranking.items()}
+        from_lists = cmp.version_changes(store, result, old_format)
+    assert quoted == unquoted == from_lists
+    assert [ev.sentence for ev in quoted[0].new_evidence["data"]] == ["Vi deler data med regionen."]
+    assert [ev.sentence for ev in quoted[0].new_evidence["borger"]] == ["Borgerne får svar."]
+    assert quoted[0].appeared == ["Ny"]

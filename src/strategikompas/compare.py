@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 
 from . import codebook as cb
 from . import corpus, linksamling, versions
@@ -188,8 +189,6 @@ class Detail:
     accuracy: dict[str, float] | None = None
     # versions of the same kommune, each beside the one before it (oldest first)
     changes: list[Change] = field(default_factory=list)
-    # per column: its stored sentences as the export's sentence sheet has them (Store.sheet_rows), read only for it
-    rows: list[list] = field(default_factory=list, repr=False)
 
 
 def shares_by_kind(digest: Digest, label_ids: list[str]) -> dict[str, tuple[int, dict[str, float]]]:
@@ -197,10 +196,9 @@ def shares_by_kind(digest: Digest, label_ids: list[str]) -> dict[str, tuple[int,
     return {kind: (n, {lid: counts.get(lid, 0) / n for lid in label_ids}) for kind, (n, counts) in digest.kinds.items()}
 
 
-def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | None = None, sentences: bool = False) -> Detail:
+def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | None = None) -> Detail:
     """Facts, strongest evidence, distinctive terms and similarity for a comparison, from
-    what is stored with each document (its digest and word counts); with ``sentences``
-    also every stored sentence (the export's sentence sheet)."""
+    what is stored with each document (its digest and word counts)."""
     links = {r.kommune: r for r in linksamling.load(ws.linksamling_path)}
     manifest = {d.doc_id: d for d in corpus.load_manifest(ws.manifest_path)}
     facts: list[Facts] = []
@@ -238,14 +236,13 @@ def details(ws: Workspace, result: Comparison, today=None, book: cb.Codebook | N
                 evidence[lid].append(_evidence(quotes[0], ocr_pages) if quotes else None)
             counts.append({w: n for w, n in words_of[col.doc_id].items() if w not in own_names})
         changes = version_changes(store, result, digests)
-        rows = [store.sheet_rows(d, [lid for lid, _ in result.labels]) for d in ids] if sentences else []
     outlines = [digests[d].outline for d in ids]
     structure = structure_rows(outlines) if all(outlines) else []
     accuracy = None
     if book is not None:
         accuracy = measured_f1(ws, book)
     by_kind = [shares_by_kind(digests[d], [lid for lid, _ in result.labels]) for d in ids]
-    return Detail(facts, evidence, *terms_and_similarity(counts), structure, by_kind, accuracy, changes, rows)
+    return Detail(facts, evidence, *terms_and_similarity(counts), structure, by_kind, accuracy, changes)
 
 
 def _same_period(link, doc: corpus.Document) -> bool:
@@ -266,7 +263,8 @@ def versions_over_time(ws: Workspace, book: cb.Codebook) -> list[tuple[Compariso
             if doc.doc_id in current:
                 by_kommune.setdefault(doc.kommune, []).append(doc)
         several = {kommune: found for kommune, found in by_kommune.items() if len(found) > 1}
-        digests = store.digests([d.doc_id for found in several.values() for d in found])
+        # without their quotes: version_changes reads the few sentences it quotes by number
+        digests = store.digests([d.doc_id for found in several.values() for d in found], evidence=False)
         out = []
         for kommune, found in several.items():
             columns = columns_of(store, versions.versions_of(found, kommune, ws), book.ids)
@@ -280,33 +278,40 @@ def version_changes(store: Store, result: Comparison, digests: dict[str, Digest]
     """Each version of a kommune beside the one before it: change in share per focus
     area, structure titles that appeared or disappeared, and the strongest tagged
     sentences that the earlier version does not have (found in the later version's
-    digest by their hashes; only the few not quoted there are read)."""
+    digest by their hashes; those its quotes do not hold, all of them when it was read
+    without its quotes, are read from the store by number)."""
     by_kommune: dict[str, list[int]] = {}
     for i, col in enumerate(result.columns):
         by_kommune.setdefault(col.kommune, []).append(i)
     pairs = [(before, after) for indices in by_kommune.values() for before, after in zip(indices, indices[1:], strict=False)]
     hashes = store.hashes(list({result.columns[before].doc_id for before, _ in pairs})) if pairs else {}
-    changes = []
+    staged = []
     for before, after in pairs:
         a, b = result.columns[before], result.columns[after]
+        known = hashes.get(a.doc_id, frozenset())
+        digest = digests[b.doc_id]
+        # the ranking is walked only until the first few new sentences (it holds every tagged one)
+        picks = {lid: list(islice(((no, h) for no, h in digest.ranking[lid] if h not in known), new_per_label)) if lid in digest.ranking else []
+                 for lid, _ in result.labels}
+        quotes = {(lid, q.sentence_no): q for lid, qs in digest.evidence.items() for q in qs}  # a score is the label's own
+        staged.append((a, b, picks, quotes))
+    # the sentences no quote holds, of every version at once: one query, not one per version
+    read = store.quotes(sorted({(b.doc_id, no, lid) for _, b, picks, quotes in staged for lid, pairs_ in picks.items()
+                                for no, _ in pairs_ if (lid, no) not in quotes}))
+    changes = []
+    for (before, after), (a, b, picks, quotes) in zip(pairs, staged, strict=True):
         points = {lid: b.shares[lid] - a.shares[lid] for lid, _ in result.labels}
         titles = [_titles(digests[a.doc_id]), _titles(digests[b.doc_id])]
         old = {norm(t) for t in titles[0]}
         new = {norm(t) for t in titles[1]}
         appeared = [t for t in titles[1] if norm(t) not in old]
         disappeared = [t for t in titles[0] if norm(t) not in new]
-        known = hashes.get(a.doc_id, frozenset())
-        digest = digests[b.doc_id]
-        picks = {lid: [(no, h) for no, h in digest.ranking.get(lid, []) if h not in known][:new_per_label] for lid, _ in result.labels}
-        quotes = {(lid, q.sentence_no): q for lid, qs in digest.evidence.items() for q in qs}  # a score is the label's own
-        missing = sorted({no for lid, pairs_ in picks.items() for no, _ in pairs_ if (lid, no) not in quotes})
-        rows = {r.sentence_no: r for r in store.sentences(b.doc_id, terms=False, numbers=missing)} if missing else {}
         new_evidence = {}
         for lid, pairs_ in picks.items():
             # a sentence read here is the one ranked only if its hash agrees (another run may
             # have replaced the document since its digest was read): otherwise it is left out
-            found = [quotes[lid, no] if (lid, no) in quotes else Quote.of(rows[no], lid) for no, h in pairs_
-                     if (lid, no) in quotes or (no in rows and sentence_hash(rows[no].sentence) == h)]
+            found = [quotes[lid, no] if (lid, no) in quotes else read[b.doc_id, no, lid] for no, h in pairs_
+                     if (lid, no) in quotes or ((b.doc_id, no, lid) in read and sentence_hash(read[b.doc_id, no, lid].sentence) == h)]
             if found:
                 new_evidence[lid] = [_evidence(q) for q in found]
         changes.append(Change(before, after, points, appeared, disappeared, new_evidence))
@@ -437,14 +442,25 @@ def change_tables(result: Comparison, detail: Detail) -> list:
     ]
 
 
-def sentence_table(result: Comparison, detail: Detail):
-    """Every sentence of the compared documents with a 0/1 column per focus area and
-    its score: a share in ``andele`` is a pivot of this sheet away. The sentences are
-    those ``detail`` read (not read twice)."""
+def sentence_columns(result: Comparison) -> list[str]:
+    """The sentence sheet's header."""
     ids = [lid for lid, _ in result.labels]
-    rows = []
-    for c, sentences in zip(result.columns, detail.rows, strict=True):
-        rows += [[c.kommune, c.period, c.doc_id, n, page, kind_name(kind), title or "", text, *rest]
-                 for n, page, kind, title, text, *rest in sentences]  # scores rounded to four decimals when stored
-    return Table("saetninger", ["kommune", "periode", "dokument", "nr", "side", "afsnitstype", "afsnit", "saetning",
-                                 *ids, *(f"score_{lid}" for lid in ids)], rows, wrap={"saetning"})
+    return ["kommune", "periode", "dokument", "nr", "side", "afsnitstype", "afsnit", "saetning", *ids, *(f"score_{lid}" for lid in ids)]
+
+
+def sentence_rows(ws: Workspace, result: Comparison, columns: list[Column]) -> list[list]:
+    """The sentence sheet's rows of these columns (of ``result``), in order: every stored
+    sentence with a 0/1 per focus area and its score (``Store.sheet_rows``)."""
+    ids = [lid for lid, _ in result.labels]
+    rows: list[list] = []
+    with Store(ws.store_path, read_only=True) as store:
+        for c in columns:
+            rows += [[c.kommune, c.period, c.doc_id, n, page, kind_name(kind), title or "", text, *rest]
+                     for n, page, kind, title, text, *rest in store.sheet_rows(c.doc_id, ids)]  # scores rounded to four decimals when stored
+    return rows
+
+
+def sentence_table(result: Comparison, rows: list[list]):
+    """Every sentence of the compared documents (``sentence_rows``) with a 0/1 column per
+    focus area and its score: a share in ``andele`` is a pivot of this sheet away."""
+    return Table("saetninger", sentence_columns(result), rows, wrap={"saetning"})

@@ -5,10 +5,11 @@ document's sentences (453,000 of them on a national corpus with ten versions eac
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import struct
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 TOP = 8  # tagged sentences kept per focus area, strongest first
@@ -67,10 +68,42 @@ class Outline:
         return (["Vision"] if self.vision else []) + self.principles + self.themes
 
 
+_PAIR = struct.Struct("<IQ")  # a sentence's number and its hash
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A label's tagged sentences, strongest first, as (number, hash) pairs packed into one
+    base64 text: a report reads a thousand digests, and each ranks every tagged sentence, so
+    the store keeps one string per label, not a JSON list per sentence, and the pairs are
+    unpacked only as far as they are read (``pairs``)."""
+
+    text: str
+
+    @classmethod
+    def of(cls, pairs: Sequence[tuple[int, int]]) -> Ranking:
+        return cls(base64.b64encode(b"".join(_PAIR.pack(no, h) for no, h in pairs)).decode("ascii"))
+
+    @classmethod
+    def read(cls, value) -> Ranking:
+        """From the store: the packed text, or the [number, hash] lists of a digest stored
+        before it was packed (schema 6 as the tool first wrote it)."""
+        if isinstance(value, str):
+            base64.b64decode(value, validate=True)  # a damaged text fails here, where the store reports it
+            return cls(value)
+        return cls.of([(int(no), int(h)) for no, h in value])
+
+    def pairs(self) -> Iterator[tuple[int, int]]:
+        return _PAIR.iter_unpack(base64.b64decode(self.text))
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return self.pairs()
+
+
 @dataclass
 class Digest:
     evidence: dict[str, list[Quote]]  # label id -> its strongest tagged sentences (at most TOP), strongest first
-    ranking: dict[str, Sequence[Sequence[int]]]  # label id -> every tagged sentence as (number, hash), strongest first
+    ranking: dict[str, Ranking]  # label id -> every tagged sentence as (number, hash), strongest first
     kinds: dict[str, tuple[int, dict[str, int]]]  # section kind -> (sentences, label id -> how many carry it)
     max_page: int | None
     outline: Outline | None  # None: results stored without a structure
@@ -81,7 +114,7 @@ class Digest:
         labels = sorted({label for r in rows for label in r.labels})
         order = {lid: ranked(rows, lid) for lid in labels}
         evidence = {lid: [Quote.of(r, lid) for r in order[lid][:TOP]] for lid in labels}
-        ranking: dict[str, Sequence[Sequence[int]]] = {lid: [(r.sentence_no, sentence_hash(r.sentence)) for r in order[lid]] for lid in labels}
+        ranking = {lid: Ranking.of([(r.sentence_no, sentence_hash(r.sentence)) for r in order[lid]]) for lid in labels}
         kinds: dict[str, tuple[int, Counter[str]]] = {}
         for r in rows:
             n, counts = kinds.get(r.section_kind or "other", (0, Counter()))
@@ -97,7 +130,7 @@ class Digest:
     def to_json_dict(self) -> dict:
         return {
             "evidence": {lid: [[q.sentence_no, q.sentence, q.page, q.score, q.context] for q in quotes] for lid, quotes in self.evidence.items()},
-            "ranking": self.ranking,
+            "ranking": {lid: r.text for lid, r in self.ranking.items()},
             "kinds": {k: [n, c] for k, (n, c) in self.kinds.items()},
             "max_page": self.max_page,
             "outline": None if self.outline is None else {"vision": self.outline.vision, "principles": self.outline.principles,
@@ -108,8 +141,8 @@ class Digest:
     def from_json_dict(cls, data: dict) -> Digest:
         outline = data.get("outline")
         return cls(
-            {lid: [Quote(*q) for q in quotes] for lid, quotes in data["evidence"].items()},
-            dict(data["ranking"]),  # [number, hash] pairs as JSON gave them: a report reads a thousand digests, and each ranks every tagged sentence
+            {lid: [Quote(*q) for q in quotes] for lid, quotes in data.get("evidence", {}).items()},  # none: read without its quotes
+            {lid: Ranking.read(value) for lid, value in data["ranking"].items()},
             {k: (int(n), dict(c)) for k, (n, c) in data["kinds"].items()},
             data["max_page"],
             None if outline is None else Outline(bool(outline["vision"]), list(outline["principles"]), list(outline["themes"]), list(outline["ocr_pages"])),

@@ -19,7 +19,7 @@ from typing import TypeGuard
 
 from .errors import InputError
 from .fileio import atomic_open, atomic_write_bytes, usable_cores
-from .xlsx import Sheet, workbook_bytes
+from .xlsx import Part, Sheet, render_part, workbook_bytes
 
 DIALECTS = ("excel-dk", "standard")
 FORMATS = ("csv", "xlsx", "json")
@@ -130,29 +130,47 @@ XLSX_MAX_WIDTH = 50  # characters: any other column
 WIDTH_SAMPLE = 5000  # rows: a column's width is read from at most this many (evenly spread)
 
 
-def write_xlsx(path: Path, tables: Sequence[Table]) -> None:
+def text_widths(table: Table, rows: Sequence[Sequence[object]]) -> list[int]:
+    """Each column's longest text, its header's or a row's as the sheet shows it (shares as
+    percentages); a long table's from a sample of its rows (evenly spread)."""
+    percent = [c in table.percent for c in table.columns]
+    widths = [len(str(c)) for c in table.columns]
+    # column by column, in C where it can be
+    sample = rows if len(rows) <= WIDTH_SAMPLE else rows[:: len(rows) // WIDTH_SAMPLE]
+    for i, values in enumerate(zip(*sample, strict=False)):
+        if i >= len(widths):
+            break
+        present = filter(partial(is_not, None), values)
+        shown = (f"{v:.1%}" if isinstance(v, float) else v for v in present) if percent[i] else present
+        widths[i] = max(widths[i], max(map(len, map(str, shown)), default=0))
+    return widths
+
+
+def write_xlsx(path: Path, tables: Sequence[Table], parts: dict[str, list[tuple[Part, list[int]]]] | None = None) -> None:
     """One sheet per table: header frozen, bold and filtered, columns as wide as their
     text (up to a limit), long text wrapped, shares as percentages. A text cell that
-    starts like a formula is stored as text with Excel's quote prefix (no visible "'")."""
+    starts like a formula is stored as text with Excel's quote prefix (no visible "'").
+    ``parts``: by table name, rows written already (``xlsx_part``, in another process, say)
+    that follow the table's own rows, with their ``text_widths``."""
 
     used: set[str] = set()
     sheets = []
     for table in tables:
-        percent = [c in table.percent for c in table.columns]
-        widths = [len(str(c)) for c in table.columns]
-        # column by column, in C where it can be; a long table's widths from a sample of its rows
-        sample = table.rows if len(table.rows) <= WIDTH_SAMPLE else table.rows[:: len(table.rows) // WIDTH_SAMPLE]
-        for i, values in enumerate(zip(*sample, strict=False)):
-            if i >= len(widths):
-                break
-            present = filter(partial(is_not, None), values)
-            shown = (f"{v:.1%}" if isinstance(v, float) else v for v in present) if percent[i] else present
-            widths[i] = max(widths[i], max(map(len, map(str, shown)), default=0))
+        done = (parts or {}).get(table.name, [])
+        widths = [max([own, *(w[i] for _, w in done if i < len(w))]) for i, own in enumerate(text_widths(table, table.rows))]
         wrap = {i for i, c in enumerate(table.columns) if c in table.wrap}
         sized = [(XLSX_WRAP_WIDTH if i in wrap and w > XLSX_WRAP_WIDTH else min(w, XLSX_MAX_WIDTH)) + 2 for i, w in enumerate(widths)]
         sheets.append(Sheet(_sheet_title(table.name, used), [table.columns, *table.rows], sized, frozenset(wrap),
-                            frozenset(i for i, p in enumerate(percent) if p)))
+                            frozenset(i for i, c in enumerate(table.columns) if c in table.percent), tuple(part for part, _ in done)))
     atomic_write_bytes(path, workbook_bytes(sheets, _FORMULA_START, split=usable_cores() >= 2))
+
+
+def xlsx_part(table: Table, rows: Sequence[Sequence[object]], first_number: int) -> tuple[Part, list[int]]:
+    """Rows that follow ``table``'s own in its sheet, the first numbered ``first_number``,
+    written as XML (with their ``text_widths``): for ``write_xlsx``'s ``parts``."""
+    wrap = frozenset(i for i, c in enumerate(table.columns) if c in table.wrap)
+    percent = frozenset(i for i, c in enumerate(table.columns) if c in table.percent)
+    return render_part(rows, first_number, len(table.columns), _FORMULA_START, wrap, percent), text_widths(table, rows)
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
@@ -180,15 +198,19 @@ def export_format(path: Path, fmt: str | None = None) -> str:
     return fmt
 
 
-def write_tables(path: Path, tables: Sequence[Table], fmt: str | None = None, dialect: str = "excel-dk") -> list[Path]:
+def write_tables(path: Path, tables: Sequence[Table], fmt: str | None = None, dialect: str = "excel-dk",
+                 parts: dict[str, list[tuple[Part, list[int]]]] | None = None) -> list[Path]:
     """Write tables in the format named by ``fmt`` or the path's suffix; return the files written.
 
-    CSV holds one table; several tables in CSV go to ``<stem>_<name>.csv`` siblings."""
+    CSV holds one table; several tables in CSV go to ``<stem>_<name>.csv`` siblings.
+    ``parts`` (xlsx only): rows of a sheet written already (``write_xlsx``)."""
     path = Path(path)
     fmt = export_format(path, fmt)
     check_target(path)
+    if parts and fmt != "xlsx":
+        raise ValueError("parts written as XML are for xlsx alone")
     if fmt == "xlsx":
-        write_xlsx(path, tables)
+        write_xlsx(path, tables, parts)
     elif fmt == "json":
         write_json(path, tables)
     elif len(tables) == 1:

@@ -192,7 +192,8 @@ def _classify_for_report(ws: Workspace, book: cb.Codebook, on_document=None, on_
     docs = corpus.load_manifest(ws.manifest_path)
     counts = Counter(d.kommune for d in docs)
     wanted = corpus.newest_documents(docs)
-    wanted += [d for d in docs if counts[d.kommune] > 1 and d not in wanted]
+    newest = {d.doc_id for d in wanted}  # a set: "not in wanted" compared 1,000 documents field by field with each (0.09 s)
+    wanted += [d for d in docs if counts[d.kommune] > 1 and d.doc_id not in newest]
     classify_documents(ws, wanted, book, on_document, on_plan=on_plan)
     if not cmp.classified_columns(ws, book).columns:
         raise RunError("Ingen klassificerede dokumenter; kør: strategikompas classify")

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .digest import Digest, hash_set, hashes_of
+from .digest import Digest, Quote, hash_set, hashes_of
 from .errors import InputError
 from .fileio import locked
 from .revisions import SCHEMA_VERSION
@@ -177,16 +177,14 @@ class Store:
         row = cur.fetchone()
         return dict(zip([c[0] for c in cur.description], row, strict=True)) if row else None
 
-    def sentences(self, doc_id: str, terms: bool = True, numbers: list[int] | None = None) -> list[SentenceRow]:
+    def sentences(self, doc_id: str, terms: bool = True) -> list[SentenceRow]:
         """The document's rows in order (their lemmas are not kept: ``words``); without
-        the codebook's matched words (read faster) when ``terms`` is false; only the
-        sentences ``numbers`` when given."""
+        the codebook's matched words (read faster) when ``terms`` is false."""
         terms_column = "terms" if terms else "'{}'"
-        which = f" AND sentence_no IN ({', '.join('?' * len(numbers))})" if numbers is not None else ""  # a few numbers: one query
         cur = self.db.execute(
             f"SELECT sentence_no, section_kind, section_title, page, sentence, '[' || labels || ',' || scores || ',' || {terms_column} || ']', "
-            f"context, heading FROM sentences WHERE doc_id = ?{which} ORDER BY sentence_no",
-            (doc_id, *(numbers or [])),
+            "context, heading FROM sentences WHERE doc_id = ? ORDER BY sentence_no",
+            (doc_id,),
         )
         rows = cur.fetchall()
         # one JSON text for the document's labels, scores and terms: a single parse, not three per sentence
@@ -195,6 +193,26 @@ class Store:
             SentenceRow(n, k, t, p, s, lab, sc, te, "", ctx, bool(h))
             for (n, k, t, p, s, _, ctx, h), (lab, sc, te) in zip(rows, parsed, strict=True)
         ]
+
+    def quotes(self, wanted: list[tuple[str, int, str]]) -> dict[tuple[str, int, str], Quote]:
+        """The sentences ``wanted`` as (document, sentence number, label id) as quotes for
+        that label (its score read out of the JSON by SQLite): one query for a few sentences
+        of many documents (the report's section over time quotes two per label of a
+        thousand versions); a sentence that is not stored is left out."""
+        found: dict[tuple[str, int, str], Quote] = {}
+        for start in range(0, len(wanted), 300):  # chunks: SQLite's limit on parameters
+            chunk = wanted[start : start + 300]
+            # a join from the wanted rows (CROSS JOIN keeps them outside: one index lookup
+            # each); "(doc_id, sentence_no) IN (VALUES ...)" scans the whole table instead
+            cur = self.db.execute(
+                f"WITH wanted(d, n, label) AS (VALUES {', '.join(['(?, ?, ?)'] * len(chunk))}) "
+                "SELECT d, n, label, sentence, page, coalesce(json_extract(scores, '$.' || json_quote(label)), 0.0), context "
+                "FROM wanted CROSS JOIN sentences ON doc_id = d AND sentence_no = n",
+                [v for key in chunk for v in key],
+            )
+            for d, n, label, sentence, page, score, context in cur:
+                found[d, n, label] = Quote(n, sentence, page, float(score), context)
+        return found
 
     def sheet_rows(self, doc_id: str, label_ids: list[str]) -> list[tuple]:
         """The document's sentences as the export's sentence sheet has them, in order:
@@ -219,12 +237,15 @@ class Store:
             found += self.db.execute(f"SELECT doc_id, {columns} FROM documents WHERE doc_id IN ({marks})", chunk).fetchall()
         return found
 
-    def digests(self, doc_ids: list[str]) -> dict[str, Digest]:
-        """Each stored document's digest (evidence, shares by section kind, structure titles)."""
+    def digests(self, doc_ids: list[str], evidence: bool = True) -> dict[str, Digest]:
+        """Each stored document's digest (evidence, shares by section kind, structure titles);
+        without its quotes when ``evidence`` is false (SQLite leaves them out: the report's
+        section over time reads a thousand digests and quotes a few sentences of each)."""
+        column = "digest" if evidence else "json_remove(digest, '$.evidence')"
         try:
             with _no_gc():
-                return {d: Digest.from_json_dict(json.loads(text)) for d, text in self._rows("digest", doc_ids)}
-        except (ValueError, KeyError, TypeError) as exc:
+                return {d: Digest.from_json_dict(json.loads(text)) for d, text in self._rows(column, doc_ids)}
+        except (ValueError, KeyError, TypeError, sqlite3.OperationalError) as exc:  # OperationalError: JSON SQLite cannot read
             raise InputError(f"{self.path}: et dokuments sammendrag kan ikke læses ({type(exc).__name__}); start databasen forfra med --rebuild.") from exc
 
     def words(self, doc_ids: list[str]) -> dict[str, dict[str, int]]:

@@ -15,8 +15,9 @@ import math
 import numbers
 import os
 import re
-import zipfile
-from collections.abc import Sequence
+import struct
+import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 from xml.sax.saxutils import escape, quoteattr
@@ -38,6 +39,28 @@ class Sheet:
     widths: Sequence[float]
     wrap: frozenset[int] = frozenset()  # 0-based column numbers
     percent: frozenset[int] = frozenset()
+    parts: tuple[Part, ...] = ()  # rows written already (``render_part``), after ``rows``
+
+    def n_rows(self) -> int:
+        return len(self.rows) + sum(part.rows for part in self.parts)
+
+
+@dataclass(frozen=True)
+class Part:
+    """Rows of a sheet written as XML (``render_part``), numbered from where they go, and
+    deflated where they were written (``packed``: the archive takes it as it is)."""
+
+    xml: bytes
+    rows: int
+    packed: bytes
+
+
+def deflated(data: bytes) -> bytes:
+    """``data`` as a raw deflate stream that another may follow: it ends on a sync flush,
+    without a final block (streams like this, each with its own window, one after another,
+    and a last one finished, are one valid stream; the archive's members are made so)."""
+    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush(zlib.Z_SYNC_FLUSH)
 
 
 def column_letter(index: int) -> str:
@@ -57,14 +80,15 @@ def _clean(value: str) -> str:
 
 
 class _Styles:
-    """The cell formats used, numbered in the order first asked for (0 is the default)."""
+    """The cell formats: every combination of bold, percent, wrap and quote prefix, each at
+    a fixed number (0 is the default), so that a part of a sheet written in another
+    process (``render_part``) uses the same numbers as this one."""
 
-    def __init__(self) -> None:
-        self.index: dict[tuple[bool, bool, bool, bool], int] = {(False, False, False, False): 0}
+    KEYS = [(bold, percent, wrap, quote) for bold in (False, True) for percent in (False, True) for wrap in (False, True) for quote in (False, True)]
+    index: dict[tuple[bool, bool, bool, bool], int] = {key: i for i, key in enumerate(KEYS)}
 
     def get(self, bold: bool = False, percent: bool = False, wrap: bool = False, quote: bool = False) -> int:
-        key = (bold, percent, wrap, quote)
-        return self.index.setdefault(key, len(self.index))
+        return self.index[bold, percent, wrap, quote]
 
     def xml(self) -> str:
         xfs = []
@@ -184,24 +208,44 @@ def _formula_after_newline(joined: str, formula_start: tuple[str, ...]) -> bool:
     return any("\n" + start in joined for start in formula_start)
 
 
-def _sheet_xml(sheet: Sheet, styles: _Styles, selected: bool, formula_start: tuple[str, ...], split: bool = False) -> bytes:
-    n_cols = max((len(r) for r in sheet.rows), default=0)
-    letters = [column_letter(i) for i in range(n_cols)]
+def _cell_styles(n_cols: int, wrap: frozenset[int], percent: frozenset[int]) -> tuple[list[str], list[str]]:
+    """The style attribute of each column's body cells, without and with the quote prefix."""
 
     def attr(index: int) -> str:
         return f' s="{index}"' if index else ""
 
-    header = [attr(styles.get(bold=True))] * n_cols
-    body = [attr(styles.get(percent=i in sheet.percent, wrap=i in sheet.wrap)) for i in range(n_cols)]
-    quoted = [attr(styles.get(percent=i in sheet.percent, wrap=i in sheet.wrap, quote=True)) for i in range(n_cols)]
+    styles = _Styles()
+    body = [attr(styles.get(percent=i in percent, wrap=i in wrap)) for i in range(n_cols)]
+    quoted = [attr(styles.get(percent=i in percent, wrap=i in wrap, quote=True)) for i in range(n_cols)]
+    return body, quoted
+
+
+def render_part(rows: Sequence[Sequence[object]], first_number: int, n_cols: int, formula_start: tuple[str, ...],
+                wrap: frozenset[int] = frozenset(), percent: frozenset[int] = frozenset()) -> Part:
+    """Body rows of a sheet as XML, the first numbered ``first_number`` (the header is 1):
+    a part written where its rows were read (in another process, say), for ``Sheet.parts``."""
+    letters = [column_letter(i) for i in range(n_cols)]
+    writer = _Rows(letters, *_cell_styles(n_cols, wrap, percent), formula_start)
+    xml = "".join([writer.xml(first_number + i, row) for i, row in enumerate(rows)]).encode()
+    return Part(xml, len(rows), deflated(xml))
+
+
+def _sheet_xml(sheet: Sheet, styles: _Styles, selected: bool, formula_start: tuple[str, ...], split: bool = False) -> list[bytes | Part]:
+    """The sheet's XML in pieces: its own rows' (in two processes when long and ``split``)
+    and the parts written already."""
+    n_cols = max((len(r) for r in sheet.rows), default=0)
+    letters = [column_letter(i) for i in range(n_cols)]
+    header = [f' s="{styles.get(bold=True)}"'] * n_cols
+    body, quoted = _cell_styles(n_cols, sheet.wrap, sheet.percent)
     writer = _Rows(letters, body, quoted, formula_start)
     first = _row_xml(1, sheet.rows[0], letters, header, quoted, formula_start).encode() if sheet.rows else b""
-    rows = _body_rows(writer, sheet.rows, split)
+    # a sheet with parts written already was on both cores: its rows are not split
+    rows: list[bytes | Part] = [*_body_rows(writer, sheet.rows, split and not sheet.parts), *sheet.parts]
     cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w:g}" customWidth="1"/>' for i, w in enumerate(sheet.widths))
     view = ('<sheetViews><sheetView workbookViewId="0"' + (' tabSelected="1"' if selected else "") + ">"
             '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
             '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>')
-    last = f"{letters[-1]}{max(1, len(sheet.rows))}" if letters else ""
+    last = f"{letters[-1]}{max(1, sheet.n_rows())}" if letters else ""
     head = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -212,7 +256,7 @@ def _sheet_xml(sheet: Sheet, styles: _Styles, selected: bool, formula_start: tup
         + "<sheetData>"
     )
     tail = "</sheetData>" + (f'<autoFilter ref="A1:{last}"/>' if last else "") + "</worksheet>"
-    return b"".join([head.encode(), first, *rows, tail.encode()])
+    return [head.encode() + first, *rows, tail.encode()]
 
 
 SPLIT_ROWS = 20_000  # a sheet this long is written in two halves at once, the second in a forked process
@@ -223,47 +267,64 @@ def _render(writer: _Rows, rows: Sequence[Sequence[object]], start: int, stop: i
     return "".join([writer.xml(number + 1, rows[number]) for number in range(start, stop)]).encode()
 
 
-def _body_rows(writer: _Rows, rows: Sequence[Sequence[object]], split: bool) -> list[bytes]:
-    """The XML of every row after the header. A long sheet (the sentence sheet: a million
-    cells) is written on both cores: a forked process writes the second half while this one
-    writes the first (the fork shares the rows, nothing is copied to it), and hands its
-    bytes back through a pipe. If the fork is not possible or its process fails, this
-    process writes that half itself: the result is the same."""
-    n = len(rows)
-    if n - 1 < SPLIT_ROWS or not hasattr(os, "fork") or not split:
-        return [_render(writer, rows, 1, n)]
-    middle = (n + 1) // 2
+def in_fork(work: Callable[[], bytes]) -> Callable[..., bytes | None]:
+    """``work`` started in a forked process (which shares this one's memory: nothing is
+    copied to it) while this one goes on; the returned function waits for its bytes, sent
+    back through a pipe (``collect(False)``: not wanted, the process is only waited for).
+    It gives None when the fork was not possible or its process failed: the caller then
+    does the work itself, and the result is the same."""
+    if not hasattr(os, "fork"):
+        return lambda wanted=True: None
     try:
         read_end, write_end = os.pipe()
         pid = os.fork()
     except OSError:
-        return [_render(writer, rows, 1, n)]
-    if pid == 0:  # the child: its half, to the pipe, and out without running the parent's clean-up
+        return lambda wanted=True: None
+    if pid == 0:  # the child: its bytes, to the pipe, and out without running the parent's clean-up
         status = 1
         try:
             os.close(read_end)
-            data = _render(writer, rows, middle, n)
+            data = work()
             with os.fdopen(write_end, "wb") as out:
                 out.write(data)
             status = 0
         finally:
             os._exit(status)
     os.close(write_end)
-    pipe = os.fdopen(read_end, "rb")
+
+    def collect(wanted: bool = True) -> bytes | None:
+        pipe = os.fdopen(read_end, "rb")
+        try:
+            data = pipe.read() if wanted else None
+        finally:  # closed first: a child still writing (this process was interrupted) stops on the broken pipe
+            pipe.close()
+            _, status = os.waitpid(pid, 0)
+        return data if status == 0 else None
+
+    return collect
+
+
+def _body_rows(writer: _Rows, rows: Sequence[Sequence[object]], split: bool) -> list[bytes]:
+    """The XML of every row after the header. A long sheet (the sentence sheet: a million
+    cells) is written on both cores: a forked process writes the second half while this one
+    writes the first (``in_fork``)."""
+    n = len(rows)
+    if n - 1 < SPLIT_ROWS or not split:
+        return [_render(writer, rows, 1, n)]
+    middle = (n + 1) // 2
+    collect = in_fork(lambda: _render(writer, rows, middle, n))
     try:
         first = _render(writer, rows, 1, middle)
-        second = pipe.read()
-    finally:  # closed first: a child still writing (this process was interrupted) stops on the broken pipe
-        pipe.close()
-        _, status = os.waitpid(pid, 0)
-    if status != 0:
-        second = _render(writer, rows, middle, n)
-    return [first, second]
+    except BaseException:
+        collect(False)
+        raise
+    second = collect()
+    return [first, second if second is not None else _render(writer, rows, middle, n)]
 
 
 def filter_range(sheet: Sheet) -> str | None:
     n_cols = max((len(r) for r in sheet.rows), default=0)
-    return f"$A$1:${column_letter(n_cols - 1)}${max(1, len(sheet.rows))}" if n_cols else None
+    return f"$A$1:${column_letter(n_cols - 1)}${max(1, sheet.n_rows())}" if n_cols else None
 
 
 def workbook_bytes(sheets: Sequence[Sheet], formula_start: tuple[str, ...], split: bool = False) -> bytes:
@@ -306,15 +367,50 @@ def workbook_bytes(sheets: Sequence[Sheet], formula_start: tuple[str, ...], spli
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
     )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        archive.writestr("[Content_Types].xml", types)
-        archive.writestr("_rels/.rels", package_rels)
-        archive.writestr("xl/workbook.xml", workbook)
-        archive.writestr("xl/_rels/workbook.xml.rels",
-                         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                         f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{workbook_rels}</Relationships>')
-        archive.writestr("xl/styles.xml", styles.xml())
-        for i, xml in enumerate(sheet_xml):
-            archive.writestr(f"xl/worksheets/sheet{i + 1}.xml", xml)
-    return buffer.getvalue()
+    members: list[tuple[str, list[bytes | Part]]] = [
+        ("[Content_Types].xml", [types.encode()]),
+        ("_rels/.rels", [package_rels.encode()]),
+        ("xl/workbook.xml", [workbook.encode()]),
+        ("xl/_rels/workbook.xml.rels", [('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                                         f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{workbook_rels}</Relationships>').encode()]),
+        ("xl/styles.xml", [styles.xml().encode()]),
+        *((f"xl/worksheets/sheet{i + 1}.xml", xml) for i, xml in enumerate(sheet_xml)),
+    ]
+    return zip_archive(members)
+
+
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
+_END = struct.Struct("<IHHHHIIH")
+_DOS_DATE = 1 << 5 | 1  # 1980-01-01, the earliest a zip can say: the same workbook, the same bytes
+
+
+def zip_archive(members: Sequence[tuple[str, Sequence[bytes | Part]]]) -> bytes:
+    """A zip archive of these members (name, pieces), each deflated: a piece of bytes
+    here, a ``Part`` as the process that wrote it deflated it. Written here because
+    zipfile takes no data deflated elsewhere (the sentence sheet's half written in a
+    forked process is deflated there too, on the other core)."""
+    out, central = io.BytesIO(), []
+    for name, pieces in members:
+        crc, size, packed, pending = 0, 0, [], []
+        for piece in pieces:
+            raw = piece.xml if isinstance(piece, Part) else piece
+            crc, size = zlib.crc32(raw, crc), size + len(raw)
+            if isinstance(piece, Part):
+                packed += [deflated(b"".join(pending)), piece.packed]
+                pending = []
+            else:
+                pending.append(piece)
+        last = zlib.compressobj(1, zlib.DEFLATED, -15)
+        packed.append(last.compress(b"".join(pending)) + last.flush())  # the final block
+        data, encoded = b"".join(packed), name.encode("ascii")
+        if max(size, len(data), out.tell()) >= 2**32:
+            raise ValueError(f"{name}: too large for a zip archive without its 64-bit extension")
+        offset = out.tell()
+        out.write(_LOCAL.pack(0x04034B50, 20, 0, 8, 0, _DOS_DATE, crc, len(data), size, len(encoded), 0) + encoded)
+        out.write(data)
+        central.append(_CENTRAL.pack(0x02014B50, 20, 20, 0, 8, 0, _DOS_DATE, crc, len(data), size, len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
+    start = out.tell()
+    directory = b"".join(central)
+    out.write(directory + _END.pack(0x06054B50, 0, 0, len(central), len(central), len(directory), start, 0))
+    return out.getvalue()
