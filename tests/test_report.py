@@ -143,3 +143,68 @@ def test_report_missing_out_folder_bug_found_only_after_classifying(tmp_path, wo
         assert "Læst" not in result.output
         assert not (workspace_dir / "results" / "strategikompas.sqlite").exists()
     assert not (tmp_path / "nope").exists()
+
+
+def _with_versions(runner, root, tmp_path):
+    """Two more kommuner with a second version each (texts of the bundled corpus under
+    another period), classified: three kommuner in the section over time."""
+    from strategikompas import codebook
+    from strategikompas.workspace import open_workspace
+
+    texts = sorted((root / "corpus").glob("*/*.txt"))
+    for kommune, text, period in (("Hjørring", texts[-1], "2031-2034"), ("Norddjurs", texts[0], "2021-2024")):
+        source = tmp_path / f"{kommune}-{period}.txt"
+        source.write_text(text.read_text(encoding="utf-8") + "\n\nEn sætning, som kun denne version har om data.\n", encoding="utf-8")
+        result = runner.invoke(app, ["add", kommune, str(source), "--period", period, "-w", str(root)])
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["report", "--out", str(tmp_path), "-w", str(root)])  # classifies them
+    assert result.exit_code == 0, result.output
+    ws = open_workspace(root)
+    return ws, codebook.load(ws.codebook_path)
+
+
+def test_report_section_over_time_shared_with_a_forked_process_is_the_one_written_in_one(runner, compared_workspace, tmp_path, monkeypatch):
+    import datetime as dt
+    import os
+
+    from strategikompas import report as rp
+
+    ws, book = _with_versions(runner, compared_workspace, tmp_path)
+    today = dt.date(2026, 12, 3)
+    monkeypatch.setattr(rp, "usable_cores", lambda: 1)
+    one = rp.build_html(ws, book, today)
+    assert one.count("id='udvikling-") == 3 and one.count("id='udvikling'") == 1
+    parent, write = os.getpid(), rp.over_time_html
+
+    def recording(ws_, book_, part):
+        html_ = write(ws_, book_, part)
+        (tmp_path / f"by-{'this' if os.getpid() == parent else 'forked'}").write_text(f"{part}|{html_.count('udvikling-')}")
+        return html_
+
+    monkeypatch.setattr(rp, "usable_cores", lambda: 2)
+    monkeypatch.setattr(rp, "over_time_html", recording)
+    assert rp.build_html(ws, book, today) == one
+    here, forked = ((tmp_path / name).read_text().split("|") for name in ("by-this", "by-forked"))
+    assert int(here[1]) >= 1 and int(forked[1]) >= 1  # each process wrote some of the kommuner
+
+
+def test_report_section_over_time_whose_forked_process_fails_is_written_here(runner, compared_workspace, tmp_path, monkeypatch):
+    import datetime as dt
+    import os
+
+    from strategikompas import report as rp
+
+    ws, book = _with_versions(runner, compared_workspace, tmp_path)
+    today = dt.date(2026, 12, 3)
+    monkeypatch.setattr(rp, "usable_cores", lambda: 1)
+    one = rp.build_html(ws, book, today)
+    parent, write = os.getpid(), rp.over_time_html
+
+    def failing_in_the_child(ws_, book_, part):
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return write(ws_, book_, part)
+
+    monkeypatch.setattr(rp, "usable_cores", lambda: 2)
+    monkeypatch.setattr(rp, "over_time_html", failing_in_the_child)
+    assert rp.build_html(ws, book, today) == one

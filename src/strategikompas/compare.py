@@ -251,10 +251,12 @@ def _same_period(link, doc: corpus.Document) -> bool:
     return (link.start_year, link.end_year) == (doc.start_year, doc.end_year) or link.period_text.strip() == doc.period_text.strip()
 
 
-def versions_over_time(ws: Workspace, book: cb.Codebook) -> list[tuple[Comparison, list[Change]]]:
+def versions_over_time(ws: Workspace, book: cb.Codebook, part: tuple[float, float] = (0.0, 1.0)) -> list[tuple[Comparison, list[Change]]]:
     """Every kommune with more than one classified version (current results): its
     versions oldest first, and each beside the one before it. For the report: the store is
-    read once for all kommuner (digests, not sentences), and nothing is classified here."""
+    read once for all kommuner (digests, not sentences), and nothing is classified here.
+    ``part``: only the kommuner from that fraction of them to that (in manifest order), so
+    that two processes can share the work."""
     docs = corpus.load_manifest(ws.manifest_path)
     with Store(ws.store_path) as store:
         current = set(store.current(fingerprint(ws, book)))
@@ -263,6 +265,8 @@ def versions_over_time(ws: Workspace, book: cb.Codebook) -> list[tuple[Compariso
             if doc.doc_id in current:
                 by_kommune.setdefault(doc.kommune, []).append(doc)
         several = {kommune: found for kommune, found in by_kommune.items() if len(found) > 1}
+        start, stop = (round(fraction * len(several)) for fraction in part)
+        several = dict(list(several.items())[start:stop])
         # without their quotes: version_changes reads the few sentences it quotes by number
         digests = store.digests([d.doc_id for found in several.values() for d in found], evidence=False)
         out = []

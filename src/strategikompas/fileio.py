@@ -12,7 +12,7 @@ import io
 import os
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -127,3 +127,40 @@ def locked(path: Path, on_wait=_say_waiting) -> Iterator[None]:
 def usable_cores() -> int:
     """The cores this process may run on (its CPU affinity where the system tells it)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def in_fork(work: Callable[[], bytes]) -> Callable[..., bytes | None]:
+    """``work`` started in a forked process (which shares this one's memory: nothing is
+    copied to it) while this one goes on; the returned function waits for its bytes, sent
+    back through a pipe (``collect(False)``: not wanted, the process is only waited for).
+    It gives None when the fork was not possible or its process failed: the caller then
+    does the work itself, and the result is the same."""
+    if not hasattr(os, "fork"):
+        return lambda wanted=True: None
+    try:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return lambda wanted=True: None
+    if pid == 0:  # the child: its bytes, to the pipe, and out without running the parent's clean-up
+        status = 1
+        try:
+            os.close(read_end)
+            data = work()
+            with os.fdopen(write_end, "wb") as out:
+                out.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def collect(wanted: bool = True) -> bytes | None:
+        pipe = os.fdopen(read_end, "rb")
+        try:
+            data = pipe.read() if wanted else None
+        finally:  # closed first: a child still writing (this process was interrupted) stops on the broken pipe
+            pipe.close()
+            _, status = os.waitpid(pid, 0)
+        return data if status == 0 else None
+
+    return collect

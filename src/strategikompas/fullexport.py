@@ -13,10 +13,10 @@ from . import codebook as cb
 from . import compare as cmp
 from . import corpus, xlsx
 from .export import Table, Targets, export_format, write_tables, xlsx_part
-from .fileio import usable_cores
+from .fileio import in_fork, usable_cores
 from .listing import link_table
 from .workspace import Workspace
-from .xlsx import Part, in_fork
+from .xlsx import Part
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from .danish import number, percent, points, shorten
 from .errors import InputError, RunError
 from .evaluate import measured_f1
 from .export import check_target
-from .fileio import atomic_write_text
+from .fileio import atomic_write_text, in_fork, usable_cores
 from .workspace import Workspace
 
 CSS = """
@@ -64,8 +64,38 @@ def heatmap_html(result: cmp.Comparison) -> str:
     return "".join(parts)
 
 
+OWN_SHARE = 0.3  # of the section over time, written by this process: it writes the rest of the report too
+
+
 def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -> str:
+    """The report. Its section over time (every version of every kommune with several,
+    most of the work on a national corpus) is shared with a forked process, on the other
+    core, which writes its later kommuner while this one writes the rest of the report and
+    the first kommuner (``fileio.in_fork``; all of it here if that is not possible)."""
     today = today or dt.date.today()
+    share = OWN_SHARE if usable_cores() >= 2 else 1.0
+    collect = in_fork(lambda: over_time_html(ws, book, (share, 1.0)).encode()) if share < 1 else None
+    try:
+        before, after = _sections(ws, book, today)
+        over_time = over_time_html(ws, book, (0.0, share))
+    except BaseException:
+        if collect is not None:
+            collect(False)
+        raise
+    if collect is not None:
+        later = collect()
+        over_time += later.decode() if later is not None else over_time_html(ws, book, (share, 1.0))
+    return before + ("<h2 id='udvikling'>Udvikling over tid</h2>" + over_time if over_time else "") + after
+
+
+def over_time_html(ws: Workspace, book: cb.Codebook, part: tuple[float, float] = (0.0, 1.0)) -> str:
+    """The report's section over time ("Udvikling over tid") without its heading: a part
+    for each kommune with several versions (of the fraction ``part`` of them)."""
+    return "".join(_over_time_html(comparison, changes) for comparison, changes in cmp.versions_over_time(ws, book, part))
+
+
+def _sections(ws: Workspace, book: cb.Codebook, today: dt.date) -> tuple[str, str]:
+    """The report before its section over time and after it."""
     result = cmp.classified_columns(ws, book)
     e = html.escape
     parts = [f"<!doctype html><html lang='da'><head><meta charset='utf-8'><title>Strategikompas</title><style>{CSS}</style></head><body>",
@@ -87,12 +117,8 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
     parts.append("</table><table><tr><th>Status</th><th>Antal</th></tr>")
     parts += [f"<tr><td>{e(s)}</td><td>{states[s]}</td></tr>" for s in linksamling.STATUSES]
     parts.append("</table>")
-    over_time = cmp.versions_over_time(ws, book)
-    if over_time:
-        parts.append("<h2 id='udvikling'>Udvikling over tid</h2>")
-        for comparison, changes in over_time:
-            parts.append(_over_time_html(comparison, changes))
-    parts.append("<h2 id='profiler'>Profiler</h2>")
+    before = "".join(parts)
+    parts = ["<h2 id='profiler'>Profiler</h2>"]
     if result.columns:
         detail = cmp.details(ws, result, today)
         for i, (col, facts) in enumerate(zip(result.columns, detail.facts, strict=True)):
@@ -119,7 +145,7 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
                 parts.append("<p><b>Særlige ord:</b> " + e(", ".join(w for w, _ in detail.terms[i])) + "</p>")
             parts.append("</section>")
     parts.append("</body></html>")
-    return "".join(parts)
+    return before, "".join(parts)
 
 
 def _accuracy_html(result: cmp.Comparison, accuracy: dict[str, float] | None) -> str:

@@ -13,14 +13,15 @@ from __future__ import annotations
 import io
 import math
 import numbers
-import os
 import re
 import struct
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 from xml.sax.saxutils import escape, quoteattr
+
+from .fileio import in_fork
 
 MAX_CELL_TEXT = 32_767  # Excel's limit on the characters of one cell
 # Characters XML 1.0 cannot hold; a carriage return is kept as a character reference.
@@ -267,43 +268,6 @@ def _render(writer: _Rows, rows: Sequence[Sequence[object]], start: int, stop: i
     return "".join([writer.xml(number + 1, rows[number]) for number in range(start, stop)]).encode()
 
 
-def in_fork(work: Callable[[], bytes]) -> Callable[..., bytes | None]:
-    """``work`` started in a forked process (which shares this one's memory: nothing is
-    copied to it) while this one goes on; the returned function waits for its bytes, sent
-    back through a pipe (``collect(False)``: not wanted, the process is only waited for).
-    It gives None when the fork was not possible or its process failed: the caller then
-    does the work itself, and the result is the same."""
-    if not hasattr(os, "fork"):
-        return lambda wanted=True: None
-    try:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return lambda wanted=True: None
-    if pid == 0:  # the child: its bytes, to the pipe, and out without running the parent's clean-up
-        status = 1
-        try:
-            os.close(read_end)
-            data = work()
-            with os.fdopen(write_end, "wb") as out:
-                out.write(data)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-
-    def collect(wanted: bool = True) -> bytes | None:
-        pipe = os.fdopen(read_end, "rb")
-        try:
-            data = pipe.read() if wanted else None
-        finally:  # closed first: a child still writing (this process was interrupted) stops on the broken pipe
-            pipe.close()
-            _, status = os.waitpid(pid, 0)
-        return data if status == 0 else None
-
-    return collect
-
-
 def _body_rows(writer: _Rows, rows: Sequence[Sequence[object]], split: bool) -> list[bytes]:
     """The XML of every row after the header. A long sheet (the sentence sheet: a million
     cells) is written on both cores: a forked process writes the second half while this one
@@ -392,7 +356,9 @@ def zip_archive(members: Sequence[tuple[str, Sequence[bytes | Part]]]) -> bytes:
     forked process is deflated there too, on the other core)."""
     out, central = io.BytesIO(), []
     for name, pieces in members:
-        crc, size, packed, pending = 0, 0, [], []
+        crc, size = 0, 0
+        packed: list[bytes] = []
+        pending: list[bytes] = []
         for piece in pieces:
             raw = piece.xml if isinstance(piece, Part) else piece
             crc, size = zlib.crc32(raw, crc), size + len(raw)
