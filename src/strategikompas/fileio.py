@@ -139,8 +139,13 @@ def in_fork(work: Callable[[], bytes]) -> Callable[..., bytes | None]:
         return lambda wanted=True: None
     try:
         read_end, write_end = os.pipe()
+    except OSError:
+        return lambda wanted=True: None
+    try:
         pid = os.fork()
     except OSError:
+        os.close(read_end)
+        os.close(write_end)
         return lambda wanted=True: None
     if pid == 0:  # the child: its bytes, to the pipe, and out without running the parent's clean-up
         status = 1

@@ -5,8 +5,10 @@ every compared document (about 35,000 rows and 800,000 cells at 98 kommuner). op
 builds a Python object per cell and took 15-20 s for it; XlsxWriter's constant-memory mode
 8 s; the XML written here takes about 1 s. The workbook needs little: text, numbers,
 a bold frozen header, an autofilter, column widths, wrapped text, a percentage format
-and Excel's quote prefix (a text cell that starts like a formula). openpyxl still reads
-the result back in the tests, so the format is checked by a reader we did not write."""
+and Excel's quote prefix (a text cell that starts like a formula). The zip archive is
+written here too (``zip_archive``): the sentence sheet's rows are written and deflated in
+two processes, and zipfile takes no data deflated elsewhere. openpyxl and zipfile still
+read the result back in the tests, so the format is checked by readers we did not write."""
 
 from __future__ import annotations
 
