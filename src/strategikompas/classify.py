@@ -318,6 +318,13 @@ def _pool_run(pending: list, waiting: list[int], lost: list[int], workers: int) 
         for process in list(getattr(pool, "_processes", {}).values()):
             process.terminate()
         pool.shutdown(wait=False, cancel_futures=True)
+        # The pool's manager thread closes its wake-up pipe once it sees the workers gone;
+        # if that happens while the interpreter exits, concurrent.futures' exit hook writes
+        # to the pipe as it closes and prints a traceback ("Bad file descriptor") after the
+        # Danish line (Python 3.11). Waiting for the thread here, briefly, closes it first.
+        manager = getattr(pool, "_executor_manager_thread", None)
+        if manager is not None:
+            manager.join(timeout=5)
         raise
 
 
