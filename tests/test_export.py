@@ -289,7 +289,7 @@ def _sheet_of(rows, split=True):
     from strategikompas.export import _FORMULA_START
 
     sheet = xlsx.Sheet("lang", [["tekst", "nr", "andel", "afsnit"], *rows], [10, 5, 5, 8], frozenset({0}), frozenset())
-    return b"".join(xlsx._sheet_xml(sheet, xlsx._Styles(), True, _FORMULA_START, split))
+    return b"".join(xlsx._sheet_xml(sheet, True, _FORMULA_START, split))
 
 
 def _writers(monkeypatch, tmp_path, rows) -> set[str]:

@@ -287,8 +287,6 @@ def test_unreadable_digest_is_a_clear_error_naming_the_store(tmp_path):
 def test_unreadable_digest_read_without_its_quotes_is_the_same_clear_error(tmp_path, damage):
     # without its quotes, SQLite edits the JSON (malformed: an OperationalError of its own)
     # and the ranking is packed text (damaged: a base64 error): both are the store's message
-    from strategikompas.errors import InputError
-
     path = tmp_path / "s.sqlite"
     with Store(path) as store:
         store.put_document("a", "Testby", "T", "a", "fp", "p", [_row(1, "Vi bruger data.", ["data"])], "now")

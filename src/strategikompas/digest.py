@@ -76,7 +76,7 @@ class Ranking:
     """A label's tagged sentences, strongest first, as (number, hash) pairs packed into one
     base64 text: a report reads a thousand digests, and each ranks every tagged sentence, so
     the store keeps one string per label, not a JSON list per sentence, and the pairs are
-    unpacked only as far as they are read (``pairs``)."""
+    unpacked only as far as they are read."""
 
     text: str
 
@@ -93,11 +93,8 @@ class Ranking:
             return cls(value)
         return cls.of([(int(no), int(h)) for no, h in value])
 
-    def pairs(self) -> Iterator[tuple[int, int]]:
-        return _PAIR.iter_unpack(base64.b64decode(self.text))
-
     def __iter__(self) -> Iterator[tuple[int, int]]:
-        return self.pairs()
+        return _PAIR.iter_unpack(base64.b64decode(self.text))
 
 
 @dataclass

@@ -14,7 +14,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from .errors import InputError, os_problem
 
@@ -129,12 +129,28 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def in_fork(work: Callable[[], bytes]) -> Callable[..., bytes | None]:
+T = TypeVar("T")
+
+
+def alongside(there: Callable[[], bytes], here: Callable[[], T], fork: bool = True) -> tuple[T, bytes | None]:
+    """``here()`` in this process while ``there()`` runs in a forked one (when ``fork``):
+    here's result and there's bytes, or None for them when the fork was not possible or
+    its process failed (the caller then does that work itself: the result is the same).
+    If ``here`` fails or is interrupted, the forked process is waited for, not read."""
+    collect = _in_fork(there) if fork else (lambda wanted=True: None)
+    try:
+        result = here()
+    except BaseException:
+        collect(False)
+        raise
+    return result, collect()
+
+
+def _in_fork(work: Callable[[], bytes]) -> Callable[..., bytes | None]:
     """``work`` started in a forked process (which shares this one's memory: nothing is
     copied to it) while this one goes on; the returned function waits for its bytes, sent
-    back through a pipe (``collect(False)``: not wanted, the process is only waited for).
-    It gives None when the fork was not possible or its process failed: the caller then
-    does the work itself, and the result is the same."""
+    back through a pipe (``collect(False)``: not wanted, the process is only waited for),
+    or None when the fork was not possible or its process failed."""
     if not hasattr(os, "fork"):
         return lambda wanted=True: None
     try:

@@ -13,7 +13,7 @@ from . import codebook as cb
 from . import compare as cmp
 from . import corpus, xlsx
 from .export import Table, Targets, export_format, write_tables, xlsx_part
-from .fileio import in_fork, usable_cores
+from .fileio import alongside, usable_cores
 from .listing import link_table
 from .workspace import Workspace
 from .xlsx import Part
@@ -50,15 +50,13 @@ def export_all(
         return Exported(write_tables(target, tables, None, dialect), len(tables), len(result.columns))
     first, later = _halves(result.columns)
     start = 2 + sum(c.n_sentences for c in first)  # the header is row 1
-    collect = in_fork(lambda: _encode(*xlsx_part(sheet, cmp.sentence_rows(ws, result, later), start)))
-    try:
+    def here() -> tuple[cmp.Detail, list[list], tuple[Part, list[int]]]:
         detail = cmp.details(ws, result)
         rows = cmp.sentence_rows(ws, result, first)
-        own = xlsx_part(sheet, rows, 2)
-    except BaseException:
-        collect(False)
-        raise
-    done = _decode(collect())
+        return detail, rows, xlsx_part(sheet, rows, 2)
+
+    (detail, rows, own), sent = alongside(lambda: _encode(*xlsx_part(sheet, cmp.sentence_rows(ws, result, later), start)), here)
+    done = _decode(sent)
     if done is None or len(rows) != start - 2:
         # no second process, or the stored sentences changed since they were counted (its
         # rows' numbers would be wrong): the later documents' rows are written here

@@ -17,7 +17,7 @@ from .danish import number, percent, points, shorten
 from .errors import InputError, RunError
 from .evaluate import measured_f1
 from .export import check_target
-from .fileio import atomic_write_text, in_fork, usable_cores
+from .fileio import alongside, atomic_write_text, usable_cores
 from .workspace import Workspace
 
 CSS = """
@@ -71,19 +71,12 @@ def build_html(ws: Workspace, book: cb.Codebook, today: dt.date | None = None) -
     """The report. Its section over time (every version of every kommune with several,
     most of the work on a national corpus) is shared with a forked process, on the other
     core, which writes its later kommuner while this one writes the rest of the report and
-    the first kommuner (``fileio.in_fork``; all of it here if that is not possible)."""
+    the first kommuner (``fileio.alongside``; all of it here if that is not possible)."""
     today = today or dt.date.today()
     share = OWN_SHARE if usable_cores() >= 2 else 1.0
-    collect = in_fork(lambda: over_time_html(ws, book, (share, 1.0)).encode()) if share < 1 else None
-    try:
-        before, after = _sections(ws, book, today)
-        over_time = over_time_html(ws, book, (0.0, share))
-    except BaseException:
-        if collect is not None:
-            collect(False)
-        raise
-    if collect is not None:
-        later = collect()
+    (before, after, over_time), later = alongside(lambda: over_time_html(ws, book, (share, 1.0)).encode(),
+                                                  lambda: (*_sections(ws, book, today), over_time_html(ws, book, (0.0, share))), fork=share < 1)
+    if share < 1:
         over_time += later.decode() if later is not None else over_time_html(ws, book, (share, 1.0))
     return before + ("<h2 id='udvikling'>Udvikling over tid</h2>" + over_time if over_time else "") + after
 

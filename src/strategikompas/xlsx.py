@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import cast
 from xml.sax.saxutils import escape, quoteattr
 
-from .fileio import in_fork
+from .fileio import alongside
 
 MAX_CELL_TEXT = 32_767  # Excel's limit on the characters of one cell
 # Characters XML 1.0 cannot hold; a carriage return is kept as a character reference.
@@ -82,38 +82,37 @@ def _clean(value: str) -> str:
     return value if len(value) <= MAX_CELL_TEXT else value[: MAX_CELL_TEXT - 1] + "…"
 
 
-class _Styles:
-    """The cell formats: every combination of bold, percent, wrap and quote prefix, each at
-    a fixed number (0 is the default), so that a part of a sheet written in another
-    process (``render_part``) uses the same numbers as this one."""
+# The cell formats: every combination of bold, percent, wrap and quote prefix, each at a
+# fixed number (0 is the default), so that a part of a sheet written in another process
+# (``render_part``) uses the same numbers as this one.
+_STYLES = [(bold, percent, wrap, quote) for bold in (False, True) for percent in (False, True) for wrap in (False, True) for quote in (False, True)]
 
-    KEYS = [(bold, percent, wrap, quote) for bold in (False, True) for percent in (False, True) for wrap in (False, True) for quote in (False, True)]
-    index: dict[tuple[bool, bool, bool, bool], int] = {key: i for i, key in enumerate(KEYS)}
 
-    def get(self, bold: bool = False, percent: bool = False, wrap: bool = False, quote: bool = False) -> int:
-        return self.index[bold, percent, wrap, quote]
+def _style(bold: bool = False, percent: bool = False, wrap: bool = False, quote: bool = False) -> int:
+    return _STYLES.index((bold, percent, wrap, quote))
 
-    def xml(self) -> str:
-        xfs = []
-        for bold, percent, wrap, quote in self.index:
-            attrs = f'numFmtId="{PERCENT_FORMAT_ID if percent else 0}" fontId="{1 if bold else 0}" fillId="0" borderId="0" xfId="0"'
-            attrs += ' applyNumberFormat="1"' * percent + ' applyFont="1"' * bold + ' quotePrefix="1"' * quote
-            if wrap:
-                xfs.append(f'<xf {attrs} applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf>')
-            else:
-                xfs.append(f"<xf {attrs}/>")
-        return (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            f'<numFmts count="1"><numFmt numFmtId="{PERCENT_FORMAT_ID}" formatCode="0.0%"/></numFmts>'
-            '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
-            '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
-            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-            f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
-            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-            "</styleSheet>"
-        )
+
+def _styles_xml() -> str:
+    xfs = []
+    for bold, percent, wrap, quote in _STYLES:
+        attrs = f'numFmtId="{PERCENT_FORMAT_ID if percent else 0}" fontId="{1 if bold else 0}" fillId="0" borderId="0" xfId="0"'
+        attrs += ' applyNumberFormat="1"' * percent + ' applyFont="1"' * bold + ' quotePrefix="1"' * quote
+        if wrap:
+            xfs.append(f'<xf {attrs} applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf>')
+        else:
+            xfs.append(f"<xf {attrs}/>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<numFmts count="1"><numFmt numFmtId="{PERCENT_FORMAT_ID}" formatCode="0.0%"/></numFmts>'
+        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    )
 
 
 _NEEDS_ESCAPE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -217,9 +216,8 @@ def _cell_styles(n_cols: int, wrap: frozenset[int], percent: frozenset[int]) -> 
     def attr(index: int) -> str:
         return f' s="{index}"' if index else ""
 
-    styles = _Styles()
-    body = [attr(styles.get(percent=i in percent, wrap=i in wrap)) for i in range(n_cols)]
-    quoted = [attr(styles.get(percent=i in percent, wrap=i in wrap, quote=True)) for i in range(n_cols)]
+    body = [attr(_style(percent=i in percent, wrap=i in wrap)) for i in range(n_cols)]
+    quoted = [attr(_style(percent=i in percent, wrap=i in wrap, quote=True)) for i in range(n_cols)]
     return body, quoted
 
 
@@ -233,12 +231,12 @@ def render_part(rows: Sequence[Sequence[object]], first_number: int, n_cols: int
     return Part(xml, len(rows), deflated(xml))
 
 
-def _sheet_xml(sheet: Sheet, styles: _Styles, selected: bool, formula_start: tuple[str, ...], split: bool = False) -> list[bytes | Part]:
+def _sheet_xml(sheet: Sheet, selected: bool, formula_start: tuple[str, ...], split: bool = False) -> list[bytes | Part]:
     """The sheet's XML in pieces: its own rows' (in two processes when long and ``split``)
     and the parts written already."""
     n_cols = max((len(r) for r in sheet.rows), default=0)
     letters = [column_letter(i) for i in range(n_cols)]
-    header = [f' s="{styles.get(bold=True)}"'] * n_cols
+    header = [f' s="{_style(bold=True)}"'] * n_cols
     body, quoted = _cell_styles(n_cols, sheet.wrap, sheet.percent)
     writer = _Rows(letters, body, quoted, formula_start)
     first = _row_xml(1, sheet.rows[0], letters, header, quoted, formula_start).encode() if sheet.rows else b""
@@ -273,18 +271,12 @@ def _render(writer: _Rows, rows: Sequence[Sequence[object]], start: int, stop: i
 def _body_rows(writer: _Rows, rows: Sequence[Sequence[object]], split: bool) -> list[bytes]:
     """The XML of every row after the header. A long sheet (the sentence sheet: a million
     cells) is written on both cores: a forked process writes the second half while this one
-    writes the first (``in_fork``)."""
+    writes the first (``fileio.alongside``)."""
     n = len(rows)
     if n - 1 < SPLIT_ROWS or not split:
         return [_render(writer, rows, 1, n)]
     middle = (n + 1) // 2
-    collect = in_fork(lambda: _render(writer, rows, middle, n))
-    try:
-        first = _render(writer, rows, 1, middle)
-    except BaseException:
-        collect(False)
-        raise
-    second = collect()
+    first, second = alongside(lambda: _render(writer, rows, middle, n), lambda: _render(writer, rows, 1, middle))
     return [first, second if second is not None else _render(writer, rows, middle, n)]
 
 
@@ -298,8 +290,7 @@ def workbook_bytes(sheets: Sequence[Sheet], formula_start: tuple[str, ...], spli
     A text cell that starts with one of ``formula_start`` gets Excel's quote prefix. With
     ``split`` (two cores or more), a sheet longer than ``SPLIT_ROWS`` is written in two
     halves at once."""
-    styles = _Styles()
-    sheet_xml = [_sheet_xml(s, styles, i == 0, formula_start, split) for i, s in enumerate(sheets)]
+    sheet_xml = [_sheet_xml(s, i == 0, formula_start, split) for i, s in enumerate(sheets)]
     names = "".join(f'<sheet name={quoteattr(s.title)} sheetId="{i + 1}" r:id="rId{i + 1}"/>' for i, s in enumerate(sheets))
     defined = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
@@ -339,7 +330,7 @@ def workbook_bytes(sheets: Sequence[Sheet], formula_start: tuple[str, ...], spli
         ("xl/workbook.xml", [workbook.encode()]),
         ("xl/_rels/workbook.xml.rels", [('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                                          f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{workbook_rels}</Relationships>').encode()]),
-        ("xl/styles.xml", [styles.xml().encode()]),
+        ("xl/styles.xml", [_styles_xml().encode()]),
         *((f"xl/worksheets/sheet{i + 1}.xml", xml) for i, xml in enumerate(sheet_xml)),
     ]
     return zip_archive(members)
@@ -365,7 +356,7 @@ def zip_archive(members: Sequence[tuple[str, Sequence[bytes | Part]]]) -> bytes:
             raw = piece.xml if isinstance(piece, Part) else piece
             crc, size = zlib.crc32(raw, crc), size + len(raw)
             if isinstance(piece, Part):
-                packed += [deflated(b"".join(pending)), piece.packed]
+                packed += [deflated(b"".join(pending)), piece.packed] if pending else [piece.packed]
                 pending = []
             else:
                 pending.append(piece)
