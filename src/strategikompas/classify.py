@@ -319,12 +319,18 @@ def _pool_run(pending: list, waiting: list[int], lost: list[int], workers: int) 
             process.terminate()
         pool.shutdown(wait=False, cancel_futures=True)
         # The pool's manager thread closes its wake-up pipe once it sees the workers gone;
-        # if that happens while the interpreter exits, concurrent.futures' exit hook writes
-        # to the pipe as it closes and prints a traceback ("Bad file descriptor") after the
-        # Danish line (Python 3.11). Waiting for the thread here, briefly, closes it first.
+        # if that happens while the interpreter exits, concurrent.futures' exit hook (which
+        # wakes every pool's thread) writes to the pipe as it closes and prints a traceback
+        # ("Bad file descriptor") after the Danish line (Python 3.11). The thread is waited
+        # for, briefly; as that did not always outlast it on a loaded machine, the hook is
+        # also told to leave this pool alone (it is woken already, and its thread, if still
+        # running, ends on its own and is joined at exit).
+        from concurrent.futures import process as futures_process
+
         manager = getattr(pool, "_executor_manager_thread", None)
         if manager is not None:
             manager.join(timeout=5)
+            getattr(futures_process, "_threads_wakeups", {}).pop(manager, None)
         raise
 
 
