@@ -542,3 +542,36 @@ def test_ctrl_c_stops_a_parallel_classify_and_its_workers_at_once(tmp_path: Path
     with sqlite3.connect(store) as db:
         counts = db.execute("SELECT d.n_sentences, (SELECT count(*) FROM sentences s WHERE s.doc_id = d.doc_id) FROM documents d").fetchall()
     assert counts and all(n == k > 0 for n, k in counts) and len(counts) < 40
+
+
+def _sleep_a_while(seconds: float) -> float:
+    import time
+
+    time.sleep(seconds)
+    return seconds
+
+
+def test_ctrl_c_pool_stop_forgot_the_manager_thread_because_shutdown_had_cleared_it():
+    """The bug: on Ctrl-C the pool's manager thread was looked up after ``shutdown``, which
+    sets it to None, so it was neither waited for nor taken out of concurrent.futures' exit
+    hook, and the hook could still write to its closing pipe ("Bad file descriptor" after
+    the Danish line). Stopping a busy pool now waits for that thread and leaves the hook
+    nothing to wake for it."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import process as futures_process
+
+    from strategikompas.classify import _stop_pool
+
+    pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork"))
+    for _ in range(4):
+        pool.submit(_sleep_a_while, 30)
+    manager = pool._executor_manager_thread
+    assert manager is not None and manager in futures_process._threads_wakeups
+    workers = list(pool._processes.values())
+    _stop_pool(pool)
+    assert not manager.is_alive()
+    assert manager not in futures_process._threads_wakeups
+    for process in workers:
+        process.join(timeout=5)
+        assert not process.is_alive()

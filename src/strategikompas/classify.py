@@ -279,6 +279,27 @@ def _outcomes(ws: Workspace, pending: list, book: cb.Codebook, model, force: boo
         _WORKER = None
 
 
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop ``pool``'s workers at once (Ctrl-C), without waiting for their documents.
+
+    The pool's manager thread closes its wake-up pipe once it sees the workers gone; if
+    that happens while the interpreter exits, concurrent.futures' exit hook (which wakes
+    every pool's thread) writes to the pipe as it closes and prints a traceback ("Bad file
+    descriptor") after the Danish line (Python 3.11). So the thread is waited for, briefly,
+    and the hook is told to leave this pool alone (it is woken already; its thread, if still
+    running, ends on its own and is joined at exit). The thread is taken before
+    ``shutdown``, which forgets it."""
+    from concurrent.futures import process as futures_process
+
+    manager = getattr(pool, "_executor_manager_thread", None)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    if manager is not None:
+        manager.join(timeout=5)
+        getattr(futures_process, "_threads_wakeups", {}).pop(manager, None)
+
+
 def _pool_run(pending: list, waiting: list[int], lost: list[int], workers: int) -> Iterator[tuple]:
     """Run documents from ``waiting`` (popped from the end) in a pool of ``workers`` forked
     processes, a few in flight per worker (a finished document's rows are stored and let
@@ -315,22 +336,7 @@ def _pool_run(pending: list, waiting: list[int], lost: list[int], workers: int) 
                 yield pending[i][0], pending[i][2], outcome
         pool.shutdown(wait=True)
     except BaseException:  # Ctrl-C, or the caller stopped: the workers stop now, not after their documents
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
-        # The pool's manager thread closes its wake-up pipe once it sees the workers gone;
-        # if that happens while the interpreter exits, concurrent.futures' exit hook (which
-        # wakes every pool's thread) writes to the pipe as it closes and prints a traceback
-        # ("Bad file descriptor") after the Danish line (Python 3.11). The thread is waited
-        # for, briefly; as that did not always outlast it on a loaded machine, the hook is
-        # also told to leave this pool alone (it is woken already, and its thread, if still
-        # running, ends on its own and is joined at exit).
-        from concurrent.futures import process as futures_process
-
-        manager = getattr(pool, "_executor_manager_thread", None)
-        if manager is not None:
-            manager.join(timeout=5)
-            getattr(futures_process, "_threads_wakeups", {}).pop(manager, None)
+        _stop_pool(pool)
         raise
 
 
