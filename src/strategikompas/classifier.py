@@ -182,7 +182,7 @@ class FocusModel:
             oof = np.zeros(y.shape, dtype=float)
             splitter = GroupKFold(n_splits=min(INNER_FOLDS, len(distinct)))
             for train, test in splitter.split(items, y, groups):
-                inner = FocusModel(self.label_ids, self.c, self.codebook_weight, self.prior_weight)
+                inner = type(self)(self.label_ids, self.c, self.codebook_weight, self.prior_weight)
                 inner._fit_estimators([items[i] for i in train], y[train])
                 oof[test] = inner.predict_proba([items[i] for i in test])
             self.cal_a, self.cal_b = platt(oof, y)
