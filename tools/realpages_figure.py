@@ -7,8 +7,8 @@ A, B, C (C on the sentences A and B disputed) and their majority (``labels.jsonl
 developer with the search tool's ``pages`` corpus collects the excerpts again (JSON lines
 ``{"url": ..., "text": ...}``); this script splits them by the devset's published rule
 (newlines, then ``. ! ?`` before a capital or digit; pieces of 5+ words), finds each labelled
-sentence by its hash, trains the model on ``data/annotations/`` (or takes a model trained
-from another folder with ``--annotations``) and prints micro/macro-F1 against the majority
+sentence by its hash, trains the model on ``data/annotations/`` (or on the folder given
+with ``--annotations``) and prints micro/macro-F1 against the majority
 and against A and B, beside the codebook alone.
 
 Usage: python tools/realpages_figure.py TEXTS.jsonl [--annotations DIR]
@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from strategikompas import codebook as cb  # noqa: E402
 from strategikompas.classifier import analyse, codebook_predictions, train  # noqa: E402
 from strategikompas.evaluate import scores  # noqa: E402
+from strategikompas.workspace import CODEBOOK  # noqa: E402
 
 LABELS = ROOT / "data" / "annotations" / "realpages"
 
@@ -57,7 +58,7 @@ def main() -> int:
     pages = {}
     for line in (LABELS / "pages.tsv").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith(("#", "pid\t")):
-            pid, kind, url, _digest = line.split("\t")
+            pid, _kind, url, _digest = line.split("\t")
             pages[url] = pid
     found: dict[str, str] = {}
     for line in args.texts.read_text(encoding="utf-8").splitlines():
@@ -71,7 +72,7 @@ def main() -> int:
     print(f"{len(matched)} of {len(rows)} labelled sentences found in {args.texts}")
     if not matched:
         return 1
-    book = cb.load(ROOT / "data" / "fokusomraader.toml")
+    book = cb.load(ROOT / CODEBOOK)
     items = analyse([found[f"{r['page']}:{r['hash']}"] for r in matched], book)
     model, n = train(args.annotations, book)
     predicted = model.predict(items)
