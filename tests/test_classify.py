@@ -575,3 +575,58 @@ def test_ctrl_c_pool_stop_forgot_the_manager_thread_because_shutdown_had_cleared
     for process in workers:
         process.join(timeout=5)
         assert not process.is_alive()
+
+
+SECURITY_NEIGHBOURS = [
+    "Informationssikkerhedspolitikken gælder for alle medarbejdere og leverandører med adgang til kommunens systemer.",
+    "Kommunen beskytter sine informationer mod uautoriseret adgang, tab og misbrug.",
+    "Fortrolighed: at oplysninger kun ses af dem, der har ret til det.",
+    "Tilgængelighed: at systemerne kan bruges, når der er brug for dem.",
+]
+HELP_NEIGHBOURS = [
+    "Sådan bestiller du et nyt sundhedskort på borger.dk.",
+    "Log ind med MitID og vælg det kort, du vil bestille.",
+    "Integritet: at oplysningerne er korrekte og hele.",
+    "Kortet sendes til din adresse i løbet af to uger.",
+]
+
+
+def _trained(folder: Path):
+    from strategikompas.classifier import FocusModel
+
+    saved = next(folder.glob("fokusmodel-*.npz"))
+    return FocusModel.from_bytes(saved.read_bytes())[0]
+
+
+def test_a_sentence_is_scored_in_the_context_of_its_document(trained_models: Path):
+    """The same line scores higher for sikkerhed among the lines of a security policy than
+    among the steps of a help page: the second stage reads the document around it."""
+    from strategikompas.classifier import analyse
+    from strategikompas.workspace import bundled_root
+
+    book = codebook.load(bundled_root() / "data" / "fokusomraader.toml")
+    model = _trained(trained_models)
+    line = "Integritet: at oplysningerne er korrekte og hele."
+    policy = SECURITY_NEIGHBOURS[:2] + [line] + SECURITY_NEIGHBOURS[2:]
+    help_page = HELP_NEIGHBOURS
+    j = book.ids.index("sikkerhed")
+    in_policy = model.predict_proba(analyse(policy, book))[2, j]
+    on_help_page = model.predict_proba(analyse(help_page, book))[2, j]
+    assert in_policy > on_help_page + 0.05
+
+
+def test_documents_scored_together_score_as_each_alone(trained_models: Path):
+    """``documents`` keeps each document's context to itself: two documents in one call
+    score as each does in a call of its own."""
+    import numpy as np
+
+    from strategikompas.classifier import analyse
+    from strategikompas.workspace import bundled_root
+
+    book = codebook.load(bundled_root() / "data" / "fokusomraader.toml")
+    model = _trained(trained_models)
+    first, second = analyse(SECURITY_NEIGHBOURS, book), analyse(HELP_NEIGHBOURS, book)
+    together = model.predict_proba(first + second, ["a"] * len(first) + ["b"] * len(second))
+    alone = np.vstack([model.predict_proba(first), model.predict_proba(second)])
+    assert np.allclose(together, alone)
+    assert not np.allclose(model.predict_proba(first + second), alone)  # one document: the context reaches across

@@ -75,7 +75,7 @@ def main() -> int:
     book = cb.load(ROOT / CODEBOOK)
     items = analyse([found[f"{r['page']}:{r['hash']}"] for r in matched], book)
     model, n = train(args.annotations, book)
-    predicted = model.predict(items)
+    predicted = model.predict(items, [r["page"] for r in matched])  # each page is a document
     codebook = codebook_predictions(items, book.ids)
     for who in ("gold", "a", "b"):
         truth = np.array([[label in r[who] for label in book.ids] for r in matched], dtype=bool)

@@ -104,7 +104,8 @@ def _fold(items, truth, groups, train, test, label_ids):
     import numpy as np
 
     model = FocusModel(label_ids).fit([items[i] for i in train], truth[train], [groups[i] for i in train])
-    return model.predict_proba([items[i] for i in test]), np.array([model.thresholds[label] for label in label_ids])
+    proba = model.predict_proba([items[i] for i in test], [groups[i] for i in test])
+    return proba, np.array([model.thresholds[label] for label in label_ids])
 
 
 def _held_out(items, truth, groups, folds: list, label_ids):

@@ -18,7 +18,7 @@ ALGORITHM = 8
 
 # Features, estimator, threshold selection and calibration of the trained model. A bump
 # changes the model id: the model is trained again, and every document is classified again.
-MODEL_VERSION = 5
+MODEL_VERSION = 6
 
 # The results store's tables (results/strategikompas.sqlite). A store of another version is
 # started over on opening: it holds results only, which classify rebuilds.
