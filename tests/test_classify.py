@@ -630,3 +630,22 @@ def test_documents_scored_together_score_as_each_alone(trained_models: Path):
     alone = np.vstack([model.predict_proba(first), model.predict_proba(second)])
     assert np.allclose(together, alone)
     assert not np.allclose(model.predict_proba(first + second), alone)  # one document: the context reaches across
+
+
+def test_second_stage_on_made_up_sentences_keeps_labels_always_or_never_given():
+    """Without spaCy: a label no training sentence has is never given, one every sentence has
+    always is, and the document names must match the sentences one for one."""
+    import numpy as np
+
+    from strategikompas.classifier import Analysed, FocusModel
+
+    words = ["sikkerhed adgangskode", "borger selvbetjening", "data analyse", "møde dagsorden"]
+    items = [Analysed(w, w, {}) for w in words * 6]
+    y = np.array([[True, i % 4 == 0, False] for i in range(len(items))])
+    groups = [f"d{i // 4}" for i in range(len(items))]
+    model = FocusModel(["altid", "sikkerhed", "aldrig"]).fit(items, y, groups)
+    predicted = model.predict(items, groups)
+    assert predicted[:, 0].all() and not predicted[:, 2].any()
+    assert (predicted[:, 1] == y[:, 1]).mean() > 0.9
+    with pytest.raises(ValueError):
+        model.predict_proba(items, groups[:3])

@@ -196,11 +196,16 @@ class FocusModel:
         """Fit on ``items`` (in document order) with boolean label matrix ``y``; ``groups``
         names each item's document. The first stage's calibration and the second stage are
         fitted on out-of-fold scores of grouped inner folds, the thresholds on the second
-        stage's own out-of-fold scores: never on what a model was trained on."""
+        stage's own out-of-fold scores: no regression is scored on the sentences it was
+        fitted on (the calibration's two numbers per label are fitted on the same
+        out-of-fold scores that then choose the thresholds)."""
         import numpy as np
 
         y = np.asarray(y, dtype=bool)
         self.thresholds = {label: 0.5 for label in self.label_ids}
+        self.context_coef = np.zeros((len(self.label_ids), 3 * len(self.label_ids)))
+        self.context_intercept = np.zeros(len(self.label_ids))
+        self.has_context = False
         distinct = sorted(set(groups))
         if len(distinct) >= 2:
             from sklearn.model_selection import GroupKFold
@@ -271,6 +276,8 @@ class FocusModel:
         ``documents`` names each one's document (None: they are all one document)."""
         import numpy as np
 
+        if documents is not None and len(documents) != len(items):
+            raise ValueError(f"{len(items)} sentences but {len(documents)} document names")
         first = self._first_stage(items)
         if not self.has_context or not len(first):
             return first
@@ -343,16 +350,16 @@ class FocusModel:
         model.word_vec, model.char_vec = vectorizers
         if model.coef.shape != (len(model.label_ids), len(model.word_vec.vocabulary) + len(model.char_vec.vocabulary) + len(model.label_ids)):
             raise ValueError("the weights do not fit the vocabularies")
-        if model.context_coef.shape != (len(model.label_ids), 3 * len(model.label_ids)):
+        if model.context_coef.shape != (len(model.label_ids), 3 * len(model.label_ids)) or model.context_intercept.shape != (len(model.label_ids),):
             raise ValueError("the second stage's weights do not fit the labels")
         return model, config
 
 
 def context_features(scores, documents: Sequence[str]):
-    """The second stage's input per sentence: the first stage's ``scores`` (as logits) of the
-    sentence, the mean of the other sentences of its document and the mean of its neighbours
-    within ``CONTEXT_WINDOW`` in that document (a document of one sentence: the sentence's own
-    scores stand in for both)."""
+    """The second stage's input per sentence: the first stage's ``scores`` of the sentence as
+    logits, then as probabilities the mean of the other sentences of its document and the mean
+    of its neighbours within ``CONTEXT_WINDOW`` in that document (a document of one sentence:
+    the sentence's own probabilities stand in for both)."""
     import numpy as np
 
     p = np.clip(scores, 1e-4, 1 - 1e-4)
